@@ -1,0 +1,183 @@
+//! The rotaplan command line (SPEC §4).
+
+use clap::{Parser, Subcommand};
+use rotaplan::model::Formulation;
+use rotaplan::run::{self, exit, Overrides};
+use rotaplan::scenario::Mode;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "rotaplan", version, about = "Plans the rotation and sustainment of a multinational force (LP/MIP with HiGHS)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a scenario and report every problem as file:line: column: message (exit 0 valid, 2 not).
+    Check { scenario: PathBuf },
+    /// Solve a scenario and write the plan (exit 0 written, 2 input error, 3 infeasible, 4 no plan in the limits, 1 other).
+    Solve {
+        scenario: PathBuf,
+        /// Output directory (default outputs/<scenario name>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// mip (whole units) or lp (relaxation).
+        #[arg(long, value_parser = parse_mode)]
+        mode: Option<Mode>,
+        /// Solver time limit in seconds.
+        #[arg(long = "time-limit", value_parser = parse_positive)]
+        time_limit: Option<f64>,
+        /// Relative MIP gap at which to stop.
+        #[arg(long, value_parser = parse_nonneg)]
+        gap: Option<f64>,
+        /// Solver threads.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+        threads: Option<u32>,
+        /// No solver log or progress on stderr.
+        #[arg(long)]
+        quiet: bool,
+        /// Formulation of the windowed sums: expanded or aggregated (see README).
+        #[arg(long, value_parser = parse_form)]
+        formulation: Option<Formulation>,
+        /// Also write the model as handed to HiGHS (MPS, with SPEC names) to this file.
+        #[arg(long = "write-mps")]
+        write_mps: Option<PathBuf>,
+    },
+    /// Write a synthetic scenario of any size (for benchmarks).
+    Generate {
+        out: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        nations: usize,
+        #[arg(long, default_value_t = 12)]
+        sites: usize,
+        #[arg(long = "unit-types", default_value_t = 6)]
+        unit_types: usize,
+        #[arg(long, default_value_t = 104)]
+        periods: usize,
+        #[arg(long, default_value_t = 30)]
+        nodes: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn parse_mode(s: &str) -> Result<Mode, String> {
+    Mode::parse(s).ok_or_else(|| format!("expected mip or lp, got `{s}`"))
+}
+
+fn parse_form(s: &str) -> Result<Formulation, String> {
+    Formulation::parse(s).ok_or_else(|| format!("expected expanded or aggregated, got `{s}`"))
+}
+
+fn parse_positive(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!("expected a number of seconds > 0, got `{s}`")),
+    }
+}
+
+fn parse_nonneg(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("expected a number ≥ 0, got `{s}`")),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            // Usage errors are input errors (2), like clap's own convention; --help/--version are 0.
+            return ExitCode::from(if e.use_stderr() { exit::INPUT as u8 } else { 0 });
+        }
+    };
+    // First SIGINT/SIGTERM: the solver stops at its next callback and nothing is written.
+    // A second one ends the process at once (still nothing half-written: see output.rs).
+    let flag = rotaplan::solve::interrupted().clone();
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, exit::OTHER, flag.clone());
+        let _ = signal_hook::flag::register(sig, flag.clone());
+    }
+    let code = match cli.command {
+        Command::Check { scenario } => check(&scenario),
+        Command::Solve { scenario, out, mode, time_limit, gap, threads, quiet, formulation, write_mps } => {
+            let ov = Overrides { mode, time_limit_s: time_limit, mip_gap: gap, threads, formulation };
+            solve(&scenario, out, &ov, quiet, write_mps)
+        }
+        Command::Generate { out, nations, sites, unit_types, periods, nodes, seed } => {
+            let p = rotaplan::generate::GenParams { nations, sites, unit_types, periods, nodes, seed };
+            match rotaplan::generate::validate_params(&p).map_err(|e| (exit::INPUT, e)).and_then(|_| {
+                rotaplan::generate::generate(&out, &p).map_err(|e| (exit::OTHER, format!("cannot write {}: {e}", out.display())))
+            }) {
+                Ok(()) => {
+                    println!("scenario written to {}", out.display());
+                    exit::OK
+                }
+                Err((code, msg)) => {
+                    eprintln!("rotaplan generate: {msg}");
+                    code
+                }
+            }
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+fn check(dir: &std::path::Path) -> i32 {
+    let out = rotaplan::scenario::load(dir);
+    for d in &out.diags.items {
+        println!("{d}");
+    }
+    let errors = out.diags.errors().count();
+    let warnings = out.diags.warnings().count();
+    if errors > 0 {
+        println!("{errors} error(s), {warnings} warning(s): {} is not valid", dir.display());
+        exit::INPUT
+    } else {
+        println!("{} is valid ({warnings} warning(s))", dir.display());
+        exit::OK
+    }
+}
+
+fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: bool, mps: Option<PathBuf>) -> i32 {
+    let t0 = Instant::now();
+    let sc = match run::load(dir, quiet) {
+        Ok(s) => s,
+        Err((_, f)) => {
+            eprintln!("{}", f.message);
+            return f.code;
+        }
+    };
+    let load_ms = t0.elapsed().as_millis() as u64;
+    let opts = run::solve_options(&sc, ov, !quiet, false);
+    let form = ov.formulation.unwrap_or(run::DEFAULT_FORMULATION);
+    let out = out.unwrap_or_else(|| run::default_out(&sc));
+    let mut outcome = match run::solve_scenario(&sc, &opts, form, load_ms, mps.as_deref(), Default::default()) {
+        Ok(o) => o,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            return f.code;
+        }
+    };
+    let tw = Instant::now();
+    if let Err(f) = run::write(&out, &mut outcome, tw) {
+        eprintln!("{}", f.message);
+        return f.code;
+    }
+    let load = rotaplan::output::nation_load(&sc, &outcome.plan.tours);
+    let mut peaks: Vec<(String, f64)> = sc
+        .nations
+        .iter()
+        .enumerate()
+        .map(|(n, nat)| (nat.code.clone(), load[n].iter().map(|p| p.iter().sum::<f64>()).fold(0.0, f64::max)))
+        .filter(|(_, v)| *v > 0.0)
+        .collect();
+    peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    print!("{}", rotaplan::report::summary_text(&outcome.rendered.summary, &out.display().to_string(), &peaks));
+    exit::OK
+}

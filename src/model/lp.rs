@@ -1,0 +1,178 @@
+//! A plain sparse LP/MIP, built row by row, with every column and row tagged by the model family
+//! it belongs to. Tags make the model readable after the fact: names in the MPS file, bottleneck
+//! rows traced back to input lines, and objective terms reported one by one.
+
+/// Index of a column (variable) in [`Lp`].
+pub type Col = u32;
+
+/// Which objective term a column's cost belongs to (SPEC §3 objective, summary.json `terms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term {
+    None,
+    Coverage,
+    Deployment,
+    Transport,
+    Supply,
+    Sustainment,
+    DaysOfSupply,
+}
+
+/// What a column stands for; indices point into the scenario or the model's tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    /// x: tours of an eligible (nation, unit type, site) triple begun in period t.
+    Tour { triple: u32, t: u32 },
+    /// short: role-units a requirement row lacks in period t.
+    Short { req: u32, t: u32 },
+    /// Aggregated form: units of a triple on the ground in t.
+    Ground { triple: u32, t: u32 },
+    /// Aggregated form: tours of an offer begun up to and including t.
+    Started { offer: u32, t: u32 },
+    /// Sustainment: tons of commodity k at node w demanded in t.
+    Demand { k: u32, w: u32, t: u32 },
+    Flow { k: u32, arc: u32, t: u32 },
+    Output { k: u32, supply: u32, t: u32 },
+    Stock { k: u32, w: u32, t: u32 },
+    Unmet { k: u32, w: u32, t: u32 },
+    DosShort { k: u32, w: u32, t: u32 },
+}
+
+/// What a row stands for, named after the SPEC §3 constraint families.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    Pool { offer: u32, t: u32 },
+    MaxDeployed { offer: u32, t: u32 },
+    Coverage { site: u32, role: u32, t: u32 },
+    ContingentLimit { limit: u32, t: u32 },
+    Reception { node: u32, t: u32 },
+    GroundDef { triple: u32, t: u32 },
+    StartedDef { offer: u32, t: u32 },
+    DemandDef { k: u32, w: u32, t: u32 },
+    ArcCapacity { arc: u32, t: u32 },
+    Storage { w: u32, t: u32 },
+    Balance { k: u32, w: u32, t: u32 },
+    UnmetCap { k: u32, w: u32, t: u32 },
+    DaysOfSupply { k: u32, w: u32, t: u32 },
+}
+
+/// The model as handed to the solver.
+#[derive(Debug, Default, Clone)]
+pub struct Lp {
+    pub col_lo: Vec<f64>,
+    pub col_hi: Vec<f64>,
+    pub cost: Vec<f64>,
+    pub integer: Vec<bool>,
+    pub var: Vec<Var>,
+    pub term: Vec<Term>,
+    pub row_lo: Vec<f64>,
+    pub row_hi: Vec<f64>,
+    pub row_kind: Vec<RowKind>,
+    /// CSR: row r holds entries `row_start[r]..row_start[r+1]` of `idx`/`val`.
+    pub row_start: Vec<usize>,
+    pub idx: Vec<Col>,
+    pub val: Vec<f64>,
+}
+
+impl Lp {
+    pub fn new() -> Lp {
+        Lp {
+            row_start: vec![0],
+            ..Default::default()
+        }
+    }
+
+    /// Adds a column with bounds, objective coefficient and the term that cost belongs to.
+    pub fn col(&mut self, var: Var, lo: f64, hi: f64, cost: f64, term: Term, integer: bool) -> Col {
+        let c = self.var.len() as Col;
+        self.col_lo.push(lo);
+        self.col_hi.push(hi);
+        self.cost.push(cost);
+        self.integer.push(integer);
+        self.var.push(var);
+        self.term.push(term);
+        c
+    }
+
+    /// Adds a row `lo ≤ Σ val·x ≤ hi` (use ±∞ for one-sided rows). Zero coefficients are dropped.
+    /// Each column may appear once: callers sum repeated columns themselves (a check in tests).
+    pub fn row(&mut self, kind: RowKind, lo: f64, hi: f64, terms: &[(Col, f64)]) {
+        for &(c, v) in terms {
+            if v != 0.0 {
+                self.idx.push(c);
+                self.val.push(v);
+            }
+        }
+        self.row_lo.push(lo);
+        self.row_hi.push(hi);
+        self.row_kind.push(kind);
+        self.row_start.push(self.idx.len());
+    }
+
+    pub fn num_cols(&self) -> usize {
+        self.var.len()
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.row_kind.len()
+    }
+
+    pub fn nonzeros(&self) -> usize {
+        self.idx.len()
+    }
+
+    pub fn num_integer(&self) -> usize {
+        self.integer.iter().filter(|&&b| b).count()
+    }
+
+    /// Entries of row r.
+    pub fn row_entries(&self, r: usize) -> impl Iterator<Item = (Col, f64)> + '_ {
+        let (a, b) = (self.row_start[r], self.row_start[r + 1]);
+        self.idx[a..b].iter().copied().zip(self.val[a..b].iter().copied())
+    }
+
+    /// Σ cost·value per term, for a solution vector.
+    pub fn term_values(&self, x: &[f64]) -> Vec<(Term, f64)> {
+        let mut out: Vec<(Term, f64)> = Vec::new();
+        for (c, &v) in x.iter().enumerate() {
+            let cost = self.cost[c];
+            if cost == 0.0 || v == 0.0 {
+                continue;
+            }
+            let t = self.term[c];
+            match out.iter_mut().find(|(k, _)| *k == t) {
+                Some((_, s)) => *s += cost * v,
+                None => out.push((t, cost * v)),
+            }
+        }
+        out
+    }
+
+    /// The largest violation of any row or bound by `x` (for sanity checks of solver output).
+    pub fn max_violation(&self, x: &[f64]) -> f64 {
+        let mut worst: f64 = 0.0;
+        for c in 0..self.num_cols() {
+            worst = worst.max(self.col_lo[c] - x[c]).max(x[c] - self.col_hi[c]);
+        }
+        for r in 0..self.num_rows() {
+            let a: f64 = self.row_entries(r).map(|(c, v)| v * x[c as usize]).sum();
+            worst = worst.max(self.row_lo[r] - a).max(a - self.row_hi[r]);
+        }
+        worst
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeros_are_dropped_and_violations_measured() {
+        let mut lp = Lp::new();
+        let a = lp.col(Var::Tour { triple: 0, t: 0 }, 0.0, 1.0, 0.0, Term::None, false);
+        let b = lp.col(Var::Tour { triple: 0, t: 1 }, 0.0, 1.0, 0.0, Term::None, false);
+        lp.row(RowKind::Pool { offer: 0, t: 0 }, f64::NEG_INFINITY, 1.0, &[(a, 3.0), (b, 0.0)]);
+        assert_eq!(lp.nonzeros(), 1);
+        assert_eq!(lp.row_entries(0).collect::<Vec<_>>(), vec![(a, 3.0)]);
+        assert_eq!(lp.max_violation(&[0.5, 0.0]), 0.5);
+    }
+}

@@ -1,0 +1,606 @@
+//! Building the LP/MIP of SPEC §3 from a scenario.
+//!
+//! [`build`] makes the tour variables, then calls one function per constraint family, named as
+//! in the SPEC (`pool`, `max_deployed`, `coverage`, `contingent_limits`, `reception` here, the
+//! sustainment family in [`sustainment`]). Quantities that several families need (units on the
+//! ground, covering, busy) come from small expression helpers, so the choice between the
+//! written-out and the aggregated formulation ([`Formulation`]) lives in those helpers only.
+
+pub mod lp;
+pub mod sustainment;
+
+use crate::scenario::{Mode, Scenario};
+use lp::{Col, Lp, RowKind, Term, Var};
+use std::collections::BTreeMap;
+
+const INF: f64 = f64::INFINITY;
+
+/// How the windowed sums (on ground, busy) are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formulation {
+    /// Every row sums the tour starts of its window: long rows, a tight and simple MIP.
+    Expanded,
+    /// State variables (units on the ground per triple, cumulative starts per offer) carried by
+    /// short recursions: far fewer nonzeros, usually better for large LPs.
+    Aggregated,
+}
+
+impl Formulation {
+    pub fn parse(s: &str) -> Option<Formulation> {
+        match s {
+            "expanded" => Some(Formulation::Expanded),
+            "aggregated" => Some(Formulation::Aggregated),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Formulation::Expanded => "expanded",
+            Formulation::Aggregated => "aggregated",
+        }
+    }
+}
+
+/// An eligible (nation, unit type, site): the nation offers the type and the site asks for its role.
+#[derive(Debug, Clone)]
+pub struct Triple {
+    pub nation: usize,
+    pub unit_type: usize,
+    pub site: usize,
+    pub offer: usize,
+    /// x column per start period, `None` where the tour is impossible (pruned).
+    pub x: Vec<Option<Col>>,
+    /// Aggregated form: units on the ground per period.
+    pub ground: Vec<Option<Col>>,
+}
+
+/// Counts contributed by tours already under way at `start` (constants in every row).
+#[derive(Debug, Clone, Default)]
+pub struct Initial {
+    /// Units busy (tour or dwell) per offer and period.
+    pub busy: Vec<Vec<f64>>,
+    /// Units on the ground per offer and period.
+    pub ground: Vec<Vec<f64>>,
+    /// Role-units covering per (site, role) and period.
+    pub covering: BTreeMap<(usize, usize), Vec<f64>>,
+    /// Troops on the ground under each limits.csv row per period.
+    pub limit_troops: Vec<Vec<f64>>,
+    /// Troops leaving through each node per period.
+    pub departures: Vec<Vec<f64>>,
+}
+
+/// The built model and the indices needed to read a solution back.
+pub struct Model<'s> {
+    pub sc: &'s Scenario,
+    pub mode: Mode,
+    pub form: Formulation,
+    pub lp: Lp,
+    /// Role names; index = role id used in rows.
+    pub roles: Vec<String>,
+    pub triples: Vec<Triple>,
+    /// Triples of each offer.
+    pub by_offer: Vec<Vec<usize>>,
+    /// Aggregated form: cumulative tour starts per offer and period.
+    pub started: Vec<Vec<Option<Col>>>,
+    /// Shortfall columns per requirement row and period.
+    pub short: Vec<Vec<Option<Col>>>,
+    pub initial: Initial,
+    /// Sustainment variables (with the network tables).
+    pub net: Option<sustainment::NetVars>,
+}
+
+/// Builds the whole model.
+pub fn build(sc: &Scenario, mode: Mode, form: Formulation) -> Model<'_> {
+    let roles: Vec<String> = {
+        let mut r: Vec<String> = sc.requirements.iter().map(|r| r.role.clone()).chain(sc.unit_types.iter().map(|u| u.role.clone())).collect();
+        r.sort();
+        r.dedup();
+        r
+    };
+    let mut m = Model {
+        sc,
+        mode,
+        form,
+        lp: Lp::new(),
+        roles,
+        triples: Vec::new(),
+        by_offer: vec![Vec::new(); sc.offers.len()],
+        started: Vec::new(),
+        short: Vec::new(),
+        initial: Initial::default(),
+        net: None,
+    };
+    m.initial_tours();
+    m.tour_variables();
+    if form == Formulation::Aggregated {
+        m.aggregate_states();
+    }
+    m.pool();
+    m.max_deployed();
+    m.coverage();
+    m.contingent_limits();
+    m.reception();
+    if sc.network.is_some() {
+        sustainment::build(&mut m);
+    }
+    m
+}
+
+impl<'s> Model<'s> {
+    pub fn periods(&self) -> usize {
+        self.sc.periods
+    }
+
+    pub fn role_id(&self, role: &str) -> usize {
+        self.roles.binary_search_by(|r| r.as_str().cmp(role)).unwrap_or(usize::MAX)
+    }
+
+    /// Constants from deployed.csv: what the tours under way contribute to each family's rows.
+    fn initial_tours(&mut self) {
+        let sc = self.sc;
+        let t_n = sc.periods;
+        let mut ini = Initial {
+            busy: vec![vec![0.0; t_n]; sc.offers.len()],
+            ground: vec![vec![0.0; t_n]; sc.offers.len()],
+            covering: BTreeMap::new(),
+            limit_troops: vec![vec![0.0; t_n]; sc.limits.len()],
+            departures: vec![vec![0.0; t_n]; sc.network.as_ref().map_or(0, |n| n.nodes.len())],
+        };
+        for it in &sc.deployed {
+            let ut = &sc.unit_types[it.unit_type];
+            let Some(o) = sc.offers.iter().position(|o| o.nation == it.nation && o.unit_type == it.unit_type) else {
+                continue; // load() refuses initial tours without an offer
+            };
+            let k = it.units as f64;
+            let (tau, l, h, d) = (it.start_period, ut.tour as i64, ut.handover as i64, ut.dwell as i64);
+            let role = self.role_id(&ut.role);
+            for t in 0..t_n as i64 {
+                let ti = t as usize;
+                if t < tau + l + d && t >= tau {
+                    ini.busy[o][ti] += k;
+                }
+                if t >= tau && t < tau + l {
+                    ini.ground[o][ti] += k;
+                    for (li, lim) in sc.limits.iter().enumerate() {
+                        if crate::scenario::limit_matches(sc, lim, it.nation, it.unit_type, it.site) {
+                            ini.limit_troops[li][ti] += k * ut.troops as f64;
+                        }
+                    }
+                }
+                if t >= tau + h && t < tau + l {
+                    ini.covering.entry((it.site, role)).or_insert_with(|| vec![0.0; t_n])[ti] += k * ut.role_value;
+                }
+                if t == tau + l - 1 {
+                    if let Some(w) = sc.sites[it.site].reception {
+                        ini.departures[w][ti] += k * ut.troops as f64;
+                    }
+                }
+            }
+        }
+        self.initial = ini;
+    }
+
+    /// x[n,u,s,t]: tour starts, created only where a tour is possible (SPEC §3, §6.10), with
+    /// their cost: cost_per_day for each on-ground period inside the horizon, plus cost_per_tour.
+    ///
+    /// Pruned, without changing the optimum: tours outside the nation's availability; tours that
+    /// would never cover inside the horizon (they only cost); tours that meet a row with no room
+    /// left at all (a pool, max deployed, limit or reception already full from initial tours, or a
+    /// caveat of 0).
+    fn tour_variables(&mut self) {
+        let sc = self.sc;
+        let t_n = sc.periods;
+        let integer = self.mode == crate::scenario::Mode::Mip;
+        let mut site_roles: Vec<Vec<usize>> = vec![Vec::new(); sc.sites.len()];
+        for r in &sc.requirements {
+            let id = self.role_id(&r.role);
+            if !site_roles[r.site].contains(&id) {
+                site_roles[r.site].push(id);
+            }
+        }
+        let pd = sc.period_days as f64;
+        for (o, off) in sc.offers.iter().enumerate() {
+            if off.units == 0 || off.max_deployed == Some(0) {
+                continue;
+            }
+            let ut = &sc.unit_types[off.unit_type];
+            let role = self.role_id(&ut.role);
+            let (l, h, d) = (ut.tour, ut.handover, ut.dwell);
+            for (s, site) in sc.sites.iter().enumerate() {
+                if !site_roles[s].contains(&role) {
+                    continue;
+                }
+                let limits: Vec<usize> = (0..sc.limits.len())
+                    .filter(|&li| crate::scenario::limit_matches(sc, &sc.limits[li], off.nation, off.unit_type, s))
+                    .collect();
+                let tri = self.triples.len();
+                let mut x = vec![None; t_n];
+                for (t, slot) in x.iter_mut().enumerate() {
+                    let on_ground = t..(t + l).min(t_n);
+                    if t + h >= t_n || !on_ground.clone().all(|p| sc.nation_available(off.nation, p as i64)) {
+                        continue;
+                    }
+                    let busy_full = (t..(t + l + d).min(t_n)).any(|p| self.initial.busy[o][p] >= off.units as f64 - 1e-9);
+                    let deployed_full = off
+                        .max_deployed
+                        .is_some_and(|m| on_ground.clone().any(|p| self.initial.ground[o][p] >= m as f64 - 1e-9));
+                    let limit_full = limits.iter().any(|&li| {
+                        let lim = &sc.limits[li];
+                        on_ground
+                            .clone()
+                            .any(|p| sc.active(lim.from, lim.to, p as i64) && self.initial.limit_troops[li][p] >= lim.max_troops - 1e-9)
+                    });
+                    let reception_full = site.reception.is_some_and(|w| {
+                        let net = sc.network.as_ref().expect("a reception implies the network tables");
+                        net.nodes[w].pax_per_day.is_some_and(|pax| {
+                            let cap = pax * pd;
+                            let last = t + l - 1;
+                            self.initial.departures[w][t] >= cap - 1e-9 || (last < t_n && self.initial.departures[w][last] >= cap - 1e-9)
+                        })
+                    });
+                    if busy_full || deployed_full || limit_full || reception_full {
+                        continue;
+                    }
+                    let days_on_ground = ((t + l).min(t_n) - t) as f64 * pd;
+                    let cost = off.cost_per_day * days_on_ground + off.cost_per_tour;
+                    let c = self.lp.col(Var::Tour { triple: tri as u32, t: t as u32 }, 0.0, INF, cost, Term::Deployment, integer);
+                    *slot = Some(c);
+                }
+                if x.iter().all(Option::is_none) {
+                    continue;
+                }
+                self.by_offer[o].push(tri);
+                self.triples.push(Triple {
+                    nation: off.nation,
+                    unit_type: off.unit_type,
+                    site: s,
+                    offer: o,
+                    x,
+                    ground: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// Aggregated form: ground[tr,t] = ground[tr,t−1] + x[t] − x[t−L] and
+    /// started[o,t] = started[o,t−1] + Σ_s x[o,s,t]. Both are exact: they are integral whenever x is.
+    fn aggregate_states(&mut self) {
+        let t_n = self.periods();
+        for tr in 0..self.triples.len() {
+            let l = self.sc.unit_types[self.triples[tr].unit_type].tour;
+            let mut g: Vec<Option<Col>> = Vec::with_capacity(t_n);
+            for t in 0..t_n {
+                let c = self.lp.col(Var::Ground { triple: tr as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
+                let mut row = vec![(c, 1.0)];
+                if t > 0 {
+                    row.push((g[t - 1].expect("made in the previous step"), -1.0));
+                }
+                if let Some(x) = self.triples[tr].x[t] {
+                    row.push((x, -1.0));
+                }
+                if t >= l {
+                    if let Some(x) = self.triples[tr].x[t - l] {
+                        row.push((x, 1.0));
+                    }
+                }
+                self.lp.row(RowKind::GroundDef { triple: tr as u32, t: t as u32 }, 0.0, 0.0, &row);
+                g.push(Some(c));
+            }
+            self.triples[tr].ground = g;
+        }
+        for o in 0..self.sc.offers.len() {
+            if self.by_offer[o].is_empty() {
+                self.started.push(Vec::new());
+                continue;
+            }
+            let mut k: Vec<Option<Col>> = Vec::with_capacity(t_n);
+            for t in 0..t_n {
+                let c = self.lp.col(Var::Started { offer: o as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
+                let mut row = vec![(c, 1.0)];
+                if t > 0 {
+                    row.push((k[t - 1].expect("made in the previous step"), -1.0));
+                }
+                for &tr in &self.by_offer[o] {
+                    if let Some(x) = self.triples[tr].x[t] {
+                        row.push((x, -1.0));
+                    }
+                }
+                self.lp.row(RowKind::StartedDef { offer: o as u32, t: t as u32 }, 0.0, 0.0, &row);
+                k.push(Some(c));
+            }
+            self.started.push(k);
+        }
+    }
+
+    /// Tour starts of triple `tr` in periods `from..=to` (clipped to the horizon), times `coef`.
+    fn push_starts(&self, tr: usize, from: i64, to: i64, coef: f64, buf: &mut Vec<(Col, f64)>) {
+        let x = &self.triples[tr].x;
+        for tau in from.max(0)..=to.min(x.len() as i64 - 1) {
+            if let Some(c) = x[tau as usize] {
+                buf.push((c, coef));
+            }
+        }
+    }
+
+    /// coef × (new units of triple `tr` on the ground in t).
+    pub fn push_ground(&self, tr: usize, t: usize, coef: f64, buf: &mut Vec<(Col, f64)>) {
+        match self.form {
+            Formulation::Aggregated => {
+                if let Some(c) = self.triples[tr].ground[t] {
+                    buf.push((c, coef));
+                }
+            }
+            Formulation::Expanded => {
+                let l = self.sc.unit_types[self.triples[tr].unit_type].tour as i64;
+                self.push_starts(tr, t as i64 - l + 1, t as i64, coef, buf);
+            }
+        }
+    }
+
+    /// coef × (new units of triple `tr` covering in t): on the ground and past their handover.
+    fn push_covering(&self, tr: usize, t: usize, coef: f64, buf: &mut Vec<(Col, f64)>) {
+        let ut = &self.sc.unit_types[self.triples[tr].unit_type];
+        let (l, h, t) = (ut.tour as i64, ut.handover as i64, t as i64);
+        match self.form {
+            Formulation::Aggregated => {
+                self.push_ground(tr, t as usize, coef, buf);
+                self.push_starts(tr, t - h + 1, t, -coef, buf);
+            }
+            Formulation::Expanded => self.push_starts(tr, t - l + 1, t - h, coef, buf),
+        }
+    }
+
+    /// coef × (tours of offer `o` begun in `from..=to`), over all its sites.
+    fn push_offer_starts(&self, o: usize, from: i64, to: i64, coef: f64, buf: &mut Vec<(Col, f64)>) {
+        let to = to.min(self.periods() as i64 - 1);
+        if to < 0 || from > to {
+            return;
+        }
+        match self.form {
+            Formulation::Aggregated => {
+                if let Some(c) = self.started[o][to as usize] {
+                    buf.push((c, coef));
+                }
+                if from >= 1 {
+                    if let Some(c) = self.started[o][from as usize - 1] {
+                        buf.push((c, -coef));
+                    }
+                }
+            }
+            Formulation::Expanded => {
+                for &tr in &self.by_offer[o] {
+                    self.push_starts(tr, from, to, coef, buf);
+                }
+            }
+        }
+    }
+
+    /// 1. Pool: units busy (on tour or in dwell) never exceed the nation's pool.
+    fn pool(&mut self) {
+        let mut buf = Vec::new();
+        for (o, off) in self.sc.offers.iter().enumerate() {
+            if self.by_offer[o].is_empty() {
+                continue;
+            }
+            let ut = &self.sc.unit_types[off.unit_type];
+            let busy = (ut.tour + ut.dwell) as i64;
+            for t in 0..self.periods() {
+                buf.clear();
+                self.push_offer_starts(o, t as i64 - busy + 1, t as i64, 1.0, &mut buf);
+                let room = off.units as f64 - self.initial.busy[o][t];
+                self.lp.row(RowKind::Pool { offer: o as u32, t: t as u32 }, -INF, room, &buf);
+            }
+        }
+    }
+
+    /// 2. Max deployed: units of an offer on the ground at once, where the nation caps it.
+    fn max_deployed(&mut self) {
+        let mut buf = Vec::new();
+        for (o, off) in self.sc.offers.iter().enumerate() {
+            let Some(max) = off.max_deployed else { continue };
+            if self.by_offer[o].is_empty() {
+                continue;
+            }
+            let l = self.sc.unit_types[off.unit_type].tour as i64;
+            for t in 0..self.periods() {
+                buf.clear();
+                self.push_offer_starts(o, t as i64 - l + 1, t as i64, 1.0, &mut buf);
+                let room = max as f64 - self.initial.ground[o][t];
+                self.lp.row(RowKind::MaxDeployed { offer: o as u32, t: t as u32 }, -INF, room, &buf);
+            }
+        }
+    }
+
+    /// 3. Coverage: role-units covering a site, plus shortfall, meet the active requirements.
+    /// Shortfall is priced per requirement row, so the optimiser leaves the lowest priority short.
+    fn coverage(&mut self) {
+        let sc = self.sc;
+        let t_n = self.periods();
+        self.short = vec![vec![None; t_n]; sc.requirements.len()];
+        let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        for (i, r) in sc.requirements.iter().enumerate() {
+            groups.entry((r.site, self.role_id(&r.role))).or_default().push(i);
+        }
+        let pd = sc.period_days as f64;
+        let mut buf = Vec::new();
+        for ((s, role), reqs) in groups {
+            let covering_triples: Vec<usize> = (0..self.triples.len())
+                .filter(|&tr| self.triples[tr].site == s && self.role_id(&sc.unit_types[self.triples[tr].unit_type].role) == role)
+                .collect();
+            for t in 0..t_n {
+                let active: Vec<usize> = reqs.iter().copied().filter(|&i| sc.active(sc.requirements[i].from, sc.requirements[i].to, t as i64)).collect();
+                let required: f64 = active.iter().map(|&i| sc.requirements[i].required).sum();
+                let already = self.initial.covering.get(&(s, role)).map_or(0.0, |v| v[t]);
+                let need = required - already;
+                if need <= 1e-9 {
+                    continue;
+                }
+                buf.clear();
+                for &tr in &covering_triples {
+                    let v = sc.unit_types[self.triples[tr].unit_type].role_value;
+                    self.push_covering(tr, t, v, &mut buf);
+                }
+                for &i in &active {
+                    let r = &sc.requirements[i];
+                    if r.required <= 0.0 {
+                        continue;
+                    }
+                    let cost = sc.penalties.coverage * r.priority * pd;
+                    let c = self.lp.col(Var::Short { req: i as u32, t: t as u32 }, 0.0, r.required, cost, Term::Coverage, false);
+                    self.short[i][t] = Some(c);
+                    buf.push((c, 1.0));
+                }
+                self.lp.row(RowKind::Coverage { site: s as u32, role: role as u32, t: t as u32 }, need, INF, &buf);
+            }
+        }
+    }
+
+    /// 4. Contingent limits and caveats: troops on the ground under each limits.csv row.
+    fn contingent_limits(&mut self) {
+        let sc = self.sc;
+        let mut buf = Vec::new();
+        for (li, lim) in sc.limits.iter().enumerate() {
+            let matching: Vec<usize> = (0..self.triples.len())
+                .filter(|&tr| {
+                    let x = &self.triples[tr];
+                    crate::scenario::limit_matches(sc, lim, x.nation, x.unit_type, x.site)
+                })
+                .collect();
+            if matching.is_empty() {
+                continue;
+            }
+            for t in 0..self.periods() {
+                if !sc.active(lim.from, lim.to, t as i64) {
+                    continue;
+                }
+                buf.clear();
+                for &tr in &matching {
+                    let troops = sc.unit_types[self.triples[tr].unit_type].troops as f64;
+                    self.push_ground(tr, t, troops, &mut buf);
+                }
+                if buf.is_empty() {
+                    continue;
+                }
+                let room = lim.max_troops - self.initial.limit_troops[li][t];
+                self.lp.row(RowKind::ContingentLimit { limit: li as u32, t: t as u32 }, -INF, room, &buf);
+            }
+        }
+    }
+
+    /// 5. Reception: troops arriving plus leaving through a node per period (SPEC §6.14).
+    fn reception(&mut self) {
+        let sc = self.sc;
+        let Some(net) = &sc.network else { return };
+        let t_n = self.periods();
+        let mut buf: Vec<(Col, f64)> = Vec::new();
+        for (w, node) in net.nodes.iter().enumerate() {
+            let Some(pax) = node.pax_per_day else { continue };
+            let through: Vec<usize> = (0..self.triples.len()).filter(|&tr| sc.sites[self.triples[tr].site].reception == Some(w)).collect();
+            if through.is_empty() {
+                continue;
+            }
+            for t in 0..t_n {
+                buf.clear();
+                for &tr in &through {
+                    let ut = &sc.unit_types[self.triples[tr].unit_type];
+                    let m = ut.troops as f64;
+                    let x = &self.triples[tr].x;
+                    // Arrivals in t; departures of tours begun in t−L+1 (the same tour when L = 1).
+                    let leaving_start = t as i64 - ut.tour as i64 + 1;
+                    if ut.tour == 1 {
+                        if let Some(c) = x[t] {
+                            buf.push((c, 2.0 * m));
+                        }
+                        continue;
+                    }
+                    if let Some(c) = x[t] {
+                        buf.push((c, m));
+                    }
+                    if leaving_start >= 0 {
+                        if let Some(c) = x[leaving_start as usize] {
+                            buf.push((c, m));
+                        }
+                    }
+                }
+                if buf.is_empty() {
+                    continue;
+                }
+                let room = pax * sc.period_days as f64 - self.initial.departures[w][t];
+                self.lp.row(RowKind::Reception { node: w as u32, t: t as u32 }, -INF, room, &buf);
+            }
+        }
+    }
+}
+
+impl Model<'_> {
+    /// The column's name in the SPEC's terms, e.g. `x[GBR,armd_bn,KYIV,12]`.
+    pub fn col_name(&self, c: usize) -> String {
+        let sc = self.sc;
+        let tri = |i: u32| {
+            let x = &self.triples[i as usize];
+            format!("{},{},{}", sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code)
+        };
+        let net = sc.network.as_ref();
+        let node = |w: u32| net.map_or(String::new(), |n| n.nodes[w as usize].code.clone());
+        let com = |k: u32| net.map_or(String::new(), |n| n.commodities[k as usize].code.clone());
+        let arc = |a: u32| {
+            net.map_or(String::new(), |n| {
+                let a = &n.arcs[a as usize];
+                format!("{}>{}:{}", n.nodes[a.from].code, n.nodes[a.to].code, a.mode)
+            })
+        };
+        let offer = |o: u32| {
+            let o = &sc.offers[o as usize];
+            format!("{},{}", sc.nations[o.nation].code, sc.unit_types[o.unit_type].code)
+        };
+        match self.lp.var[c] {
+            Var::Tour { triple, t } => format!("x[{},{t}]", tri(triple)),
+            Var::Short { req, t } => format!("short[req{},{t}]", sc.requirements[req as usize].line),
+            Var::Ground { triple, t } => format!("g[{},{t}]", tri(triple)),
+            Var::Started { offer: o, t } => format!("started[{},{t}]", offer(o)),
+            Var::Demand { k, w, t } => format!("d[{},{},{t}]", com(k), node(w)),
+            Var::Flow { k, arc: a, t } => format!("f[{},{},{t}]", com(k), arc(a)),
+            Var::Output { k, supply, t } => format!("o[{},{},{t}]", com(k), node(net.map_or(0, |n| n.supply[supply as usize].node as u32))),
+            Var::Stock { k, w, t } => format!("I[{},{},{t}]", com(k), node(w)),
+            Var::Unmet { k, w, t } => format!("unmet[{},{},{t}]", com(k), node(w)),
+            Var::DosShort { k, w, t } => format!("dos_short[{},{},{t}]", com(k), node(w)),
+        }
+    }
+
+    /// The row's name after its SPEC family, e.g. `pool[GBR,armd_bn,12]`, `limit[line4,30]`.
+    pub fn row_name(&self, r: usize) -> String {
+        let sc = self.sc;
+        let net = sc.network.as_ref();
+        let node = |w: u32| net.map_or(String::new(), |n| n.nodes[w as usize].code.clone());
+        let com = |k: u32| net.map_or(String::new(), |n| n.commodities[k as usize].code.clone());
+        let offer = |o: u32| {
+            let o = &sc.offers[o as usize];
+            format!("{},{}", sc.nations[o.nation].code, sc.unit_types[o.unit_type].code)
+        };
+        match self.lp.row_kind[r] {
+            RowKind::Pool { offer: o, t } => format!("pool[{},{t}]", offer(o)),
+            RowKind::MaxDeployed { offer: o, t } => format!("max_deployed[{},{t}]", offer(o)),
+            RowKind::Coverage { site, role, t } => format!("coverage[{},{},{t}]", sc.sites[site as usize].code, self.roles[role as usize]),
+            RowKind::ContingentLimit { limit, t } => format!("limit[line{},{t}]", sc.limits[limit as usize].line),
+            RowKind::Reception { node: w, t } => format!("reception[{},{t}]", node(w)),
+            RowKind::GroundDef { triple, t } => {
+                let x = &self.triples[triple as usize];
+                format!("ground_def[{},{},{},{t}]", sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code)
+            }
+            RowKind::StartedDef { offer: o, t } => format!("started_def[{},{t}]", offer(o)),
+            RowKind::DemandDef { k, w, t } => format!("demand_def[{},{},{t}]", com(k), node(w)),
+            RowKind::ArcCapacity { arc, t } => {
+                let name = net.map_or(String::new(), |n| {
+                    let a = &n.arcs[arc as usize];
+                    format!("{}>{}:{}", n.nodes[a.from].code, n.nodes[a.to].code, a.mode)
+                });
+                format!("arc_capacity[{name},{t}]")
+            }
+            RowKind::Storage { w, t } => format!("storage[{},{t}]", node(w)),
+            RowKind::Balance { k, w, t } => format!("balance[{},{},{t}]", com(k), node(w)),
+            RowKind::UnmetCap { k, w, t } => format!("unmet_cap[{},{},{t}]", com(k), node(w)),
+            RowKind::DaysOfSupply { k, w, t } => format!("days_of_supply[{},{},{t}]", com(k), node(w)),
+        }
+    }
+}

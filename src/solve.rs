@@ -1,0 +1,303 @@
+//! Handing the model to HiGHS and reading back what it found.
+//!
+//! good_lp builds the HiGHS problem from our [`Lp`]; we then take the HiGHS model out of it
+//! (`into_inner`) because a planner needs what good_lp's own `solve()` hides: the objective the
+//! solver reports, the MIP gap, the log on stderr, a clean stop on SIGINT/SIGTERM, row duals, and
+//! an MPS file with the SPEC's row and column names.
+
+use crate::model::lp::Lp;
+use crate::scenario::Mode;
+use good_lp::solvers::highs::highs;
+use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
+use highs::{HighsModelStatus, HighsSolutionStatus};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// Set by the SIGINT/SIGTERM handlers (see `main`); the solver's interrupt callback polls it.
+pub fn interrupted() -> &'static Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| Arc::new(AtomicBool::new(false)))
+}
+
+/// How the solver is run.
+#[derive(Debug, Clone)]
+pub struct SolveOptions {
+    pub mode: Mode,
+    pub time_limit_s: f64,
+    pub mip_gap: f64,
+    pub threads: u32,
+    /// Solver log and progress on stderr.
+    pub log: bool,
+    /// Progress as one JSON object per line (for schedulers) instead of HiGHS's text log.
+    pub log_json: bool,
+}
+
+/// `Optimal`: proven within the requested gap. `Feasible`: stopped by a limit with a plan in hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Optimal,
+    Feasible,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Optimal => "optimal",
+            Status::Feasible => "feasible",
+        }
+    }
+}
+
+/// A solution: column values, objective, gap, and (for LPs) row duals.
+#[derive(Debug, Clone)]
+pub struct Solved {
+    pub status: Status,
+    pub values: Vec<f64>,
+    /// The objective HiGHS reports (compare with the one evaluated on `values`).
+    pub solver_objective: f64,
+    pub gap: f64,
+    /// d(objective)/d(rhs) per row; LP only.
+    pub row_duals: Option<Vec<f64>>,
+    /// Reduced costs per column; LP only.
+    pub col_duals: Option<Vec<f64>>,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SolveError {
+    Infeasible,
+    Unbounded,
+    /// A limit was reached before any plan was found.
+    NoSolution(String),
+    Interrupted,
+    Other(String),
+}
+
+impl std::fmt::Display for SolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SolveError::Infeasible => write!(f, "the model is infeasible"),
+            SolveError::Unbounded => write!(f, "the model is unbounded"),
+            SolveError::NoSolution(why) => write!(f, "no feasible plan found within the limits ({why})"),
+            SolveError::Interrupted => write!(f, "interrupted by a signal before a plan was found"),
+            SolveError::Other(why) => write!(f, "solver failure: {why}"),
+        }
+    }
+}
+
+/// Names for the MPS file; `None` when no file is wanted.
+pub struct MpsRequest {
+    pub path: PathBuf,
+    pub col_names: Vec<String>,
+    pub row_names: Vec<String>,
+}
+
+/// State shared with the HiGHS callback.
+struct CallbackData {
+    log: bool,
+    json: bool,
+    started: Instant,
+    last_progress: f64,
+}
+
+/// Logging goes to stderr (stdout is for the summary); interrupts stop the solve cleanly.
+unsafe extern "C" fn callback(
+    kind: c_int,
+    message: *const c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    data_in: *mut highs_sys::HighsCallbackDataIn,
+    user: *mut c_void,
+) {
+    // SAFETY: `user` is the `CallbackData` passed to Highs_setCallback, alive for the whole solve;
+    // HiGHS passes valid (or null) pointers for the other arguments.
+    let data = unsafe { &mut *(user as *mut CallbackData) };
+    match kind {
+        highs_sys::kHighsCallbackLogging => {
+            if data.log && !data.json && !message.is_null() {
+                let msg = unsafe { CStr::from_ptr(message) }.to_string_lossy();
+                eprint!("{msg}");
+            }
+        }
+        highs_sys::kHighsCallbackMipImprovingSolution | highs_sys::kHighsCallbackMipLogging => {
+            if data.log && data.json && !out.is_null() {
+                let o = unsafe { &*out };
+                let now = data.started.elapsed().as_secs_f64();
+                if now - data.last_progress >= 1.0 || kind == highs_sys::kHighsCallbackMipImprovingSolution {
+                    data.last_progress = now;
+                    let num = |v: f64| if v.is_finite() { format!("{v}") } else { "null".into() };
+                    eprintln!(
+                        "{{\"event\":\"progress\",\"elapsed_s\":{:.3},\"incumbent\":{},\"bound\":{},\"gap\":{}}}",
+                        now,
+                        num(o.mip_primal_bound),
+                        num(o.mip_dual_bound),
+                        num(o.mip_gap)
+                    );
+                }
+            }
+        }
+        _ => {
+            if interrupted().load(Ordering::Relaxed) && !data_in.is_null() {
+                unsafe { (*data_in).user_interrupt = 1 };
+            }
+        }
+    }
+}
+
+/// Solves `lp` with HiGHS.
+pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, SolveError> {
+    let started = Instant::now();
+    let integer = opts.mode == Mode::Mip;
+    // Hand the model to HiGHS through good_lp.
+    let mut vars = ProblemVariables::new();
+    let cols: Vec<Variable> = (0..lp.num_cols())
+        .map(|c| {
+            let mut def = variable().min(lp.col_lo[c]).max(lp.col_hi[c]);
+            if integer && lp.integer[c] {
+                def = def.integer();
+            }
+            vars.add(def)
+        })
+        .collect();
+    let mut objective = Expression::with_capacity(lp.num_cols());
+    for (c, &cost) in lp.cost.iter().enumerate() {
+        if cost != 0.0 {
+            objective.add_mul(cost, cols[c]);
+        }
+    }
+    let mut problem = vars.minimise(objective).using(highs);
+    for r in 0..lp.num_rows() {
+        let mut e = Expression::with_capacity(lp.row_start[r + 1] - lp.row_start[r]);
+        for (c, v) in lp.row_entries(r) {
+            e.add_mul(v, cols[c as usize]);
+        }
+        let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
+        // Every row rotaplan builds is one-sided or an equality, so row r is HiGHS row r.
+        let con = if lo == hi {
+            constraint!(e == lo)
+        } else if lo.is_finite() {
+            debug_assert!(hi.is_infinite(), "ranged rows are not built");
+            constraint!(e >= lo)
+        } else {
+            constraint!(e <= hi)
+        };
+        problem.add_constraint(con);
+    }
+    let mut model = problem
+        .try_into_inner()
+        .map_err(|e| SolveError::Other(format!("HiGHS refused the model: {e}")))?;
+
+    if let Some(req) = mps {
+        write_mps(&mut model, req)?;
+    }
+    fn opt_err(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> SolveError {
+        move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"))
+    }
+    model.try_set_option("output_flag", opts.log).map_err(opt_err("output_flag"))?;
+    model.try_set_option("log_to_console", false).map_err(opt_err("log_to_console"))?;
+    model.try_set_option("time_limit", opts.time_limit_s).map_err(opt_err("time_limit"))?;
+    model.try_set_option("mip_rel_gap", opts.mip_gap).map_err(opt_err("mip_rel_gap"))?;
+    model.try_set_option("threads", opts.threads as i32).map_err(opt_err("threads"))?;
+    // Determinism: one fixed random seed (HiGHS's default, set explicitly).
+    model.try_set_option("random_seed", 0).map_err(opt_err("random_seed"))?;
+
+    let mut data = Box::new(CallbackData {
+        log: opts.log,
+        json: opts.log_json,
+        started,
+        last_progress: f64::NEG_INFINITY,
+    });
+    let ptr = model.as_mut_ptr();
+    // SAFETY: `data` outlives the solve (it is dropped at the end of this function, after
+    // `try_solve` returns), and the callback only reads and writes through the pointers HiGHS gives.
+    unsafe {
+        highs_sys::Highs_setCallback(ptr, Some(callback), &mut *data as *mut CallbackData as *mut c_void);
+        for kind in [
+            highs_sys::kHighsCallbackLogging,
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+            highs_sys::kHighsCallbackMipInterrupt,
+            highs_sys::kHighsCallbackMipImprovingSolution,
+            highs_sys::kHighsCallbackMipLogging,
+        ] {
+            highs_sys::Highs_startCallback(ptr, kind);
+        }
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
+    drop(data);
+    let status = solved.status();
+    let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    let status = match status {
+        HighsModelStatus::Optimal => Status::Optimal,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
+        HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
+        HighsModelStatus::ReachedInterrupt => {
+            return Err(SolveError::Interrupted);
+        }
+        HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedMemoryLimit
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget => {
+            // An LP stopped by a limit has no trustworthy plan (SPEC §6.21).
+            if !has_solution || !integer {
+                return Err(SolveError::NoSolution(format!("{status:?}")));
+            }
+            Status::Feasible
+        }
+        other => return Err(SolveError::Other(format!("HiGHS ended with status {other:?}"))),
+    };
+    if !has_solution {
+        return Err(SolveError::NoSolution("the solver returned no feasible point".into()));
+    }
+    let gap = if integer && lp.integer.iter().any(|&b| b) {
+        let g = solved.mip_gap();
+        if g.is_finite() {
+            g.max(0.0)
+        } else {
+            0.0
+        }
+    } else {
+        0.0
+    };
+    let solver_objective = solved.objective_value();
+    let sol = solved.get_solution();
+    let lp_duals = !integer || !lp.integer.iter().any(|&b| b);
+    Ok(Solved {
+        status,
+        values: sol.columns().to_vec(),
+        solver_objective,
+        gap,
+        row_duals: lp_duals.then(|| sol.dual_rows().to_vec()),
+        col_duals: lp_duals.then(|| sol.dual_columns().to_vec()),
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Writes the model with family names to an MPS (or, by extension, LP) file.
+fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveError> {
+    let ptr = model.as_mut_ptr();
+    let cstr = |s: &str| CString::new(s).map_err(|_| SolveError::Other(format!("name with a NUL byte: {s}")));
+    for (i, n) in req.col_names.iter().enumerate() {
+        let n = cstr(n)?;
+        // SAFETY: ptr is a live Highs instance; n is a valid C string for the call.
+        unsafe { highs_sys::Highs_passColName(ptr, i as highs_sys::HighsInt, n.as_ptr()) };
+    }
+    for (i, n) in req.row_names.iter().enumerate() {
+        let n = cstr(n)?;
+        // SAFETY: as above.
+        unsafe { highs_sys::Highs_passRowName(ptr, i as highs_sys::HighsInt, n.as_ptr()) };
+    }
+    let path = cstr(&req.path.to_string_lossy())?;
+    // SAFETY: as above.
+    let status = unsafe { highs_sys::Highs_writeModel(ptr, path.as_ptr()) };
+    if status == highs_sys::kHighsStatusError {
+        return Err(SolveError::Other(format!("cannot write the model to {}", req.path.display())));
+    }
+    Ok(())
+}
