@@ -10,3 +10,4 @@ pub mod output;
 pub mod run;
 pub mod generate;
 pub mod report;
+pub mod bottleneck;

@@ -102,6 +102,8 @@ pub struct Timings {
     pub load: u64,
     pub build: u64,
     pub solve: u64,
+    /// The extra LP solves for bottleneck duals.
+    pub bottlenecks: u64,
     pub write: u64,
 }
 

@@ -1,6 +1,7 @@
 //! The `solve` pipeline: load, build, solve, read the plan, render, write — with the exit code
 //! each way it can end (SPEC §4). Kept apart from the CLI so batch runs reuse it as is.
 
+use crate::bottleneck;
 use crate::diag::Diags;
 use crate::model::{self, Formulation};
 use crate::output::{self, Rendered, Timings};
@@ -135,8 +136,26 @@ pub fn solve_scenario(
     if (ours - theirs).abs() > 1e-6 * ours.abs().max(1.0) + 1e-3 && opts.log {
         eprintln!("warning: objective evaluated on the plan ({ours}) differs from the solver's ({theirs})");
     }
-    let timings = Timings { load: load_ms, build: build_ms, solve: solve_ms, write: t2.elapsed().as_millis() as u64 };
-    let rendered = output::render(&m, &solved, &plan, timings, extra);
+    let mut extra = extra;
+    let t3 = Instant::now();
+    let bottlenecks = match bottleneck::find(&m, &solved, opts) {
+        Ok(list) => Some(list),
+        Err(e) => {
+            if opts.log {
+                eprintln!("warning: bottlenecks not computed ({e})");
+            }
+            None
+        }
+    };
+    let bottleneck_ms = t3.elapsed().as_millis() as u64;
+    if let Some(list) = &bottlenecks {
+        extra.insert("bottlenecks".to_string(), bottleneck::json(&m, list, 10));
+    }
+    let timings = Timings { load: load_ms, build: build_ms, solve: solve_ms, bottlenecks: bottleneck_ms, write: t2.elapsed().as_millis() as u64 };
+    let mut rendered = output::render(&m, &solved, &plan, timings, extra);
+    if let Some(list) = &bottlenecks {
+        rendered.files.insert("bottlenecks.csv".to_string(), bottleneck::csv(&m, list).text.into_bytes());
+    }
     Ok(Outcome { rendered, plan, solved })
 }
 

@@ -1,0 +1,222 @@
+//! Bottlenecks: which single capacity, if raised, would improve the plan most (issue 3).
+//!
+//! Marginal values come from LP duals: d(objective)/d(right-hand side), turned into "objective
+//! improvement per extra ton/day, troop or unit" of the input row that sets that right-hand side.
+//! In `lp` mode the duals are the solve's own. In `mip` mode the tour starts are fixed at the plan
+//! and the LP is solved again: exact for the supply network given the plan's tours. Rows made only
+//! of tour starts (pools, limits, reception) have no useful dual once the tours are fixed, so for
+//! those the LP relaxation's duals are used, and the `basis` column says so.
+
+use crate::model::lp::{Lp, RowKind, Var};
+use crate::model::Model;
+use crate::output::{fmt_num, Csv};
+use crate::scenario::Mode;
+use crate::solve::{self, SolveError, SolveOptions, Solved};
+use std::collections::BTreeMap;
+
+/// One input row that limits the plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bottleneck {
+    /// arc, depot, storage, reception, limit, pool, max_deployed
+    pub kind: &'static str,
+    pub name: String,
+    /// First and last period in which it binds.
+    pub first: usize,
+    pub last: usize,
+    /// Peak use over capacity (1 = full).
+    pub utilisation: f64,
+    /// Objective improvement per extra unit of capacity over the whole horizon.
+    pub marginal_value: f64,
+    /// The unit of the extra capacity: "ton/day", "ton", "troop/day", "troop", "unit".
+    pub per: &'static str,
+    /// Where the dual came from: "lp", "fixed tours", "lp relaxation".
+    pub basis: &'static str,
+}
+
+/// Finds bottlenecks for a solved model. Costs one LP solve in `lp` mode (none: duals are
+/// there) and two in `mip` mode.
+pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<Vec<Bottleneck>, SolveError> {
+    let quiet = SolveOptions { log: false, log_json: false, mode: Mode::Lp, ..opts.clone() };
+    let (network_duals, rotation_duals) = if m.mode == Mode::Lp {
+        let d = solved.row_duals.clone().zip(solved.col_duals.clone());
+        (d.clone(), d)
+    } else {
+        let fixed = fix_tours(&m.lp, &solved.values);
+        let f = solve::solve(&fixed, &quiet, None)?;
+        let relaxed = solve::solve(&m.lp, &quiet, None)?;
+        (f.row_duals.zip(f.col_duals), relaxed.row_duals.zip(relaxed.col_duals))
+    };
+    let (Some((net_rows, net_cols)), Some((rot_rows, _))) = (network_duals, rotation_duals) else {
+        return Ok(Vec::new());
+    };
+    let basis_net = if m.mode == Mode::Lp { "lp" } else { "fixed tours" };
+    let basis_rot = if m.mode == Mode::Lp { "lp" } else { "lp relaxation" };
+    let x = &solved.values;
+    let sc = m.sc;
+    let pd = sc.period_days as f64;
+    // (kind, name) -> accumulator
+    let mut acc: BTreeMap<(&'static str, String), Acc> = BTreeMap::new();
+    for r in 0..m.lp.num_rows() {
+        let kind = m.lp.row_kind[r];
+        let activity: f64 = m.lp.row_entries(r).map(|(c, v)| v * x[c as usize]).sum();
+        let rhs = m.lp.row_hi[r];
+        // Each family: its input row, the capacity it stands for, and how many rhs units one
+        // extra unit of that input adds (P for per-day inputs).
+        let (k, name, t, per, scale, duals, basis): (&'static str, String, u32, &'static str, f64, &Vec<f64>, &'static str) = match kind {
+            RowKind::ArcCapacity { arc, t } => {
+                let net = sc.network.as_ref().expect("arc rows exist with a network");
+                let a = &net.arcs[arc as usize];
+                let name = format!("{}>{} {} (arcs.csv:{})", net.nodes[a.from].code, net.nodes[a.to].code, a.mode, a.line);
+                ("arc", name, t, "ton/day", pd, &net_rows, basis_net)
+            }
+            RowKind::Storage { w, t } => {
+                let net = sc.network.as_ref().expect("storage rows exist with a network");
+                let n = &net.nodes[w as usize];
+                ("storage", format!("{} (nodes.csv:{})", n.code, n.line), t, "ton", 1.0, &net_rows, basis_net)
+            }
+            RowKind::Reception { node, t } => {
+                let net = sc.network.as_ref().expect("reception rows exist with a network");
+                let n = &net.nodes[node as usize];
+                ("reception", format!("{} (nodes.csv:{})", n.code, n.line), t, "troop/day", pd, &rot_rows, basis_rot)
+            }
+            RowKind::ContingentLimit { limit, t } => {
+                let l = &sc.limits[limit as usize];
+                let name = format!(
+                    "{} {} {} (limits.csv:{})",
+                    l.nation.map_or("*".to_string(), |n| sc.nations[n].code.clone()),
+                    l.zone.as_deref().unwrap_or("*"),
+                    l.domain.map_or("*", |d| d.as_str()),
+                    l.line
+                );
+                ("limit", name, t, "troop", 1.0, &rot_rows, basis_rot)
+            }
+            RowKind::Pool { offer, t } | RowKind::MaxDeployed { offer, t } => {
+                let o = &sc.offers[offer as usize];
+                let name = format!("{} {} (offers.csv:{})", sc.nations[o.nation].code, sc.unit_types[o.unit_type].code, o.line);
+                let k = if matches!(kind, RowKind::Pool { .. }) { "pool" } else { "max_deployed" };
+                (k, name, t, "unit", 1.0, &rot_rows, basis_rot)
+            }
+            _ => continue,
+        };
+        let dual = duals[r];
+        let e = acc.entry((k, name)).or_insert_with(|| Acc::new(per, basis));
+        e.add(t as usize, -dual * scale, activity, rhs);
+    }
+    // Depot output is a column bound; its reduced cost plays the dual's part.
+    if let Some(net) = &sc.network {
+        for c in 0..m.lp.num_cols() {
+            if let Var::Output { supply, t, .. } = m.lp.var[c] {
+                let sp = &net.supply[supply as usize];
+                let name = format!("{} {} (supply.csv:{})", net.nodes[sp.node].code, net.commodities[sp.commodity].code, sp.line);
+                let e = acc.entry(("depot", name)).or_insert_with(|| Acc::new("ton/day", basis_net));
+                let at_bound = x[c] >= m.lp.col_hi[c] - 1e-6;
+                let gain = if at_bound { (-net_cols[c]).max(0.0) * pd } else { 0.0 };
+                e.add(t as usize, gain, x[c], m.lp.col_hi[c]);
+            }
+        }
+    }
+    let mut out: Vec<Bottleneck> = acc
+        .into_iter()
+        .filter_map(|((kind, name), a)| {
+            let (first, last) = (a.first?, a.last?);
+            (a.gain > 1e-6).then_some(Bottleneck {
+                kind,
+                name,
+                first,
+                last,
+                utilisation: a.peak_use,
+                marginal_value: a.gain,
+                per: a.per,
+                basis: a.basis,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.marginal_value.total_cmp(&a.marginal_value).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
+    Ok(out)
+}
+
+/// Per-input accumulator over periods.
+struct Acc {
+    gain: f64,
+    first: Option<usize>,
+    last: Option<usize>,
+    peak_use: f64,
+    per: &'static str,
+    basis: &'static str,
+}
+
+impl Acc {
+    fn new(per: &'static str, basis: &'static str) -> Acc {
+        Acc { gain: 0.0, first: None, last: None, peak_use: 0.0, per, basis }
+    }
+
+    /// Adds one period: `gain` is the objective improvement per extra unit of the input.
+    fn add(&mut self, t: usize, gain: f64, activity: f64, capacity: f64) {
+        let gain = if gain.abs() < 1e-9 { 0.0 } else { gain };
+        self.gain += gain.max(0.0);
+        let binds = gain > 1e-9 || (capacity.is_finite() && activity >= capacity - 1e-6 && capacity > 0.0);
+        if binds && gain > 1e-9 {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
+        if capacity.is_finite() && capacity > 0.0 {
+            self.peak_use = self.peak_use.max(activity / capacity);
+        } else if capacity == 0.0 && gain > 1e-9 {
+            self.peak_use = self.peak_use.max(1.0);
+        }
+    }
+}
+
+/// The model with every tour start fixed at its (rounded) value: an LP over the rest.
+fn fix_tours(lp: &Lp, values: &[f64]) -> Lp {
+    let mut fixed = lp.clone();
+    for c in 0..fixed.num_cols() {
+        if fixed.integer[c] {
+            let v = values[c].round();
+            fixed.col_lo[c] = v;
+            fixed.col_hi[c] = v;
+            fixed.integer[c] = false;
+        }
+    }
+    fixed
+}
+
+/// bottlenecks.csv: every input row with a positive marginal value, most valuable first.
+pub fn csv(m: &Model, list: &[Bottleneck]) -> Csv {
+    let sc = m.sc;
+    let mut csv = Csv::new(&["kind", "name", "first", "last", "utilisation", "marginal_value", "per", "basis"]);
+    for b in list {
+        csv.row([
+            b.kind.to_string(),
+            b.name.clone(),
+            sc.period_start(b.first as i64).format("%Y-%m-%d").to_string(),
+            sc.period_start(b.last as i64).format("%Y-%m-%d").to_string(),
+            fmt_num(b.utilisation),
+            fmt_num(b.marginal_value),
+            b.per.to_string(),
+            b.basis.to_string(),
+        ]);
+    }
+    csv
+}
+
+/// The top entries as JSON for summary.json (and batch summaries).
+pub fn json(m: &Model, list: &[Bottleneck], top: usize) -> serde_json::Value {
+    let sc = m.sc;
+    serde_json::Value::Array(
+        list.iter()
+            .take(top)
+            .map(|b| {
+                serde_json::json!({
+                    "kind": b.kind,
+                    "name": b.name,
+                    "first": sc.period_start(b.first as i64).format("%Y-%m-%d").to_string(),
+                    "last": sc.period_start(b.last as i64).format("%Y-%m-%d").to_string(),
+                    "utilisation": crate::output::round9(b.utilisation),
+                    "marginal_value": crate::output::round9(b.marginal_value),
+                    "per": b.per,
+                })
+            })
+            .collect(),
+    )
+}

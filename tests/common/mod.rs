@@ -1,0 +1,102 @@
+//! Shared helpers for the integration tests: write a scenario into a temporary directory, run
+//! the rotaplan binary, and solve-then-verify so the model and the independent checker police
+//! each other on every solve test.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What a run of the binary returned.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `rotaplan ARGS`.
+pub fn rotaplan(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan")).args(args).output().expect("the test binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A scenario under construction: file name -> contents.
+#[derive(Clone, Default)]
+pub struct Scenario {
+    pub files: BTreeMap<String, String>,
+}
+
+impl Scenario {
+    pub fn new() -> Scenario {
+        Scenario::default()
+    }
+
+    pub fn file(mut self, name: &str, text: &str) -> Scenario {
+        self.files.insert(name.to_string(), text.to_string());
+        self
+    }
+
+    pub fn without(mut self, name: &str) -> Scenario {
+        self.files.remove(name);
+        self
+    }
+
+    /// Writes the files into a fresh temporary directory.
+    pub fn write(&self) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in &self.files {
+            std::fs::write(dir.path().join(name), text).expect("write scenario file");
+        }
+        dir
+    }
+}
+
+/// A scenario.toml with the given horizon and extra lines.
+pub fn toml(periods: usize, period_days: u32, extra: &str) -> String {
+    format!("name = \"test\"\nstart = 2027-01-04\nperiods = {periods}\nperiod_days = {period_days}\n{extra}\n")
+}
+
+/// Solves `dir` into `<tmp>/out`, asserts exit 0, runs `rotaplan verify` on the result and
+/// asserts it passes too. Returns the output directory and the parsed summary.
+pub fn solve_and_verify(dir: &Path, extra_args: &[&str]) -> (PathBuf, serde_json::Value) {
+    let out = dir.join("out");
+    let mut args = vec!["solve", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra_args);
+    let r = rotaplan(&args);
+    assert_eq!(r.code, 0, "solve failed:\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    let v = rotaplan(&["verify", dir.to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(v.code, 0, "verify found violations in the solved plan:\n{}\n{}", v.stdout, v.stderr);
+    let summary = read_summary(&out);
+    (out, summary)
+}
+
+pub fn read_summary(out: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary.json")).expect("valid JSON")
+}
+
+/// Reads a CSV output into rows of (header -> cell).
+pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    lines
+        .map(|l| header.iter().zip(l.split(',')).map(|(h, c)| (h.to_string(), c.to_string())).collect())
+        .collect()
+}
+
+/// Sum of a numeric column over rows matching a filter.
+pub fn sum(rows: &[BTreeMap<String, String>], col: &str, keep: impl Fn(&BTreeMap<String, String>) -> bool) -> f64 {
+    rows.iter().filter(|r| keep(r)).map(|r| r[col].parse::<f64>().expect("number")).sum()
+}
+
+pub fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
+    let mut cur = v;
+    for p in path {
+        cur = &cur[*p];
+    }
+    cur.as_f64().unwrap_or_else(|| panic!("{path:?} is not a number in {v}"))
+}
