@@ -36,7 +36,10 @@ pub struct Bottleneck {
 /// Finds bottlenecks for a solved model. Costs one LP solve in `lp` mode (none: duals are
 /// there) and two in `mip` mode.
 pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<Vec<Bottleneck>, SolveError> {
-    let quiet = SolveOptions { log: false, log_json: false, mode: Mode::Lp, ..opts.clone() };
+    // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
+    // and must not double the run time of a solve that used its whole limit.
+    let share = (opts.time_limit_s * 0.25).max(10.0).min(opts.time_limit_s);
+    let quiet = SolveOptions { log: false, log_json: false, mode: Mode::Lp, time_limit_s: share, ..opts.clone() };
     let (network_duals, rotation_duals) = if m.mode == Mode::Lp {
         let d = solved.row_duals.clone().zip(solved.col_duals.clone());
         (d.clone(), d)

@@ -76,6 +76,7 @@ pub struct SummaryTerms {
     pub supply_cost: f64,
     pub sustainment_penalty: f64,
     pub days_of_supply_penalty: f64,
+    pub change_penalty: f64,
 }
 
 #[derive(Serialize)]
@@ -348,6 +349,7 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
             supply_cost: round9(t.supply_cost),
             sustainment_penalty: round9(t.sustainment_penalty),
             days_of_supply_penalty: round9(t.days_of_supply_penalty),
+            change_penalty: round9(t.change_penalty),
         },
         shortfall: SummaryShortfall {
             role_unit_periods: round9(role_unit_periods),

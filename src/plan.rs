@@ -29,6 +29,8 @@ pub struct Terms {
     pub supply_cost: f64,
     pub sustainment_penalty: f64,
     pub days_of_supply_penalty: f64,
+    /// Nightly reruns: change_penalty × tours changed against the previous plan.
+    pub change_penalty: f64,
 }
 
 impl Terms {
@@ -40,6 +42,7 @@ impl Terms {
             + self.supply_cost
             + self.sustainment_penalty
             + self.days_of_supply_penalty
+            + self.change_penalty
     }
 }
 

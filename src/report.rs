@@ -38,6 +38,7 @@ pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -
         ("supply cost", s.terms.supply_cost),
         ("sustainment penalty", s.terms.sustainment_penalty),
         ("days-of-supply penalty", s.terms.days_of_supply_penalty),
+        ("change penalty", s.terms.change_penalty),
     ];
     for (name, v) in terms {
         if v != 0.0 {

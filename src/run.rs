@@ -8,6 +8,7 @@ use crate::output::{self, Rendered, Timings};
 use crate::plan::{self, Plan};
 use crate::scenario::{self, Mode, Scenario};
 use crate::solve::{self, MpsRequest, SolveError, SolveOptions, Solved};
+use crate::stability::{self, Baseline};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -48,12 +49,55 @@ pub struct Outcome {
 /// The default formulation, chosen by measurement (README, "Formulation").
 pub const DEFAULT_FORMULATION: Formulation = Formulation::Expanded;
 
+/// Where a `solve` run is, for the signal watchdog in `main`. HiGHS polls the interrupt flag
+/// only between its steps, and a large model's presolve or first LP can run for minutes without
+/// one; since nothing is written before the solve returns, the watchdog may end the process
+/// during [`SOLVING`](phase::SOLVING) — but never once writing has begun.
+pub mod phase {
+    use std::sync::atomic::{AtomicU8, Ordering};
+
+    pub const IDLE: u8 = 0;
+    pub const SOLVING: u8 = 1;
+    pub const WRITING: u8 = 2;
+    pub const EXITING: u8 = 3;
+    static PHASE: AtomicU8 = AtomicU8::new(IDLE);
+
+    /// From loading to the end of the solve: nothing has been written.
+    pub fn enter_solving() {
+        let _ = PHASE.compare_exchange(IDLE, SOLVING, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// Before writing; false when the watchdog is already ending the process.
+    pub fn enter_writing() -> bool {
+        PHASE.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |p| (p != EXITING).then_some(WRITING)).is_ok()
+    }
+
+    /// For the watchdog: true when the process may end now (solving, nothing written).
+    pub fn try_exit() -> bool {
+        PHASE.compare_exchange(SOLVING, EXITING, Ordering::SeqCst, Ordering::SeqCst).is_ok()
+    }
+}
+
+/// A progress or warning line on stderr: text, or one JSON object per line (`--log-format json`).
+pub fn log_event(json: bool, text: &str, event: serde_json::Value) {
+    if json {
+        eprintln!("{event}");
+    } else {
+        eprintln!("{text}");
+    }
+}
+
 /// Loads a scenario, printing warnings; errors become exit code 2.
 pub fn load(dir: &Path, quiet: bool) -> Result<Scenario, (Diags, Failure)> {
+    load_logged(dir, quiet, false)
+}
+
+/// [`load`], with warnings as JSON events when `json`.
+pub fn load_logged(dir: &Path, quiet: bool, json: bool) -> Result<Scenario, (Diags, Failure)> {
     let out = scenario::load(dir);
     if !quiet {
         for w in out.diags.warnings() {
-            eprintln!("{w}");
+            log_event(json, &w.to_string(), serde_json::json!({"event": "warning", "message": w.to_string()}));
         }
     }
     match out.scenario {
@@ -90,20 +134,25 @@ pub fn solve_scenario(
     form: Formulation,
     load_ms: u64,
     mps: Option<&Path>,
+    baseline: Option<&Baseline>,
     extra: BTreeMap<String, serde_json::Value>,
 ) -> Result<Outcome, Failure> {
     let t0 = Instant::now();
-    let m = model::build(sc, opts.mode, form);
+    let m = model::build_with(sc, opts.mode, form, baseline);
     let build_ms = t0.elapsed().as_millis() as u64;
     if opts.log {
-        eprintln!(
-            "model: {} variables ({} integer), {} constraints, {} nonzeros, {} form, built in {} ms",
-            m.lp.num_cols(),
-            if opts.mode == Mode::Mip { m.lp.num_integer() } else { 0 },
-            m.lp.num_rows(),
-            m.lp.nonzeros(),
-            form.as_str(),
-            build_ms
+        let ints = if opts.mode == Mode::Mip { m.lp.num_integer() } else { 0 };
+        log_event(
+            opts.log_json,
+            &format!(
+                "model: {} variables ({ints} integer), {} constraints, {} nonzeros, {} form, built in {build_ms} ms",
+                m.lp.num_cols(),
+                m.lp.num_rows(),
+                m.lp.nonzeros(),
+                form.as_str(),
+            ),
+            serde_json::json!({"event": "model", "variables": m.lp.num_cols(), "integer_variables": ints, "constraints": m.lp.num_rows(),
+                "nonzeros": m.lp.nonzeros(), "formulation": form.as_str(), "build_ms": build_ms}),
         );
     }
     let mps_req = mps.map(|p| MpsRequest {
@@ -127,22 +176,46 @@ pub fn solve_scenario(
     })?;
     let solve_ms = t1.elapsed().as_millis() as u64;
     let t2 = Instant::now();
-    let plan = plan::extract(&m, &solved);
+    let mut plan = plan::extract(&m, &solved);
+    let mut extra = extra;
     // The objective evaluated on the plan must match the solver's (plus the constant cost of the
     // initial tours); a mismatch means a modelling bug, and the user should know.
-    let constant: f64 = plan.tours.iter().filter(|t| t.initial).map(|t| tour_constant(sc, t)).sum();
+    let mut constant: f64 = plan.tours.iter().filter(|t| t.initial).map(|t| tour_constant(sc, t)).sum();
+    if let Some(base) = baseline {
+        let (changed, list) = stability::changes(sc, base, &plan.tours);
+        plan.terms.change_penalty = changed * sc.stability.change_penalty;
+        // Previous tours the new model cannot hold at all are changes no decision avoids.
+        let held: std::collections::BTreeSet<(usize, usize, usize, usize)> = m
+            .triples
+            .iter()
+            .flat_map(|x| x.x.iter().enumerate().filter(|(_, c)| c.is_some()).map(move |(t, _)| (x.nation, x.unit_type, x.site, t)))
+            .collect();
+        constant += base.planned.iter().filter(|(k, _)| !held.contains(k)).map(|(_, (a, _))| a * sc.stability.change_penalty).sum::<f64>();
+        let pinned: f64 = base.pinned.values().sum();
+        extra.insert(
+            "stability".to_string(),
+            serde_json::json!({
+                "previous": base.dir.display().to_string(),
+                "tours_carried_over": base.carried,
+                "tours_pinned": pinned,
+                "tours_changed": output::round9(changed),
+                "changes": list,
+            }),
+        );
+    }
     let ours = plan.terms.total();
     let theirs = solved.solver_objective + constant;
     if (ours - theirs).abs() > 1e-6 * ours.abs().max(1.0) + 1e-3 && opts.log {
-        eprintln!("warning: objective evaluated on the plan ({ours}) differs from the solver's ({theirs})");
+        let msg = format!("warning: objective evaluated on the plan ({ours}) differs from the solver's ({theirs})");
+        log_event(opts.log_json, &msg, serde_json::json!({"event": "warning", "message": msg}));
     }
-    let mut extra = extra;
     let t3 = Instant::now();
     let bottlenecks = match bottleneck::find(&m, &solved, opts) {
         Ok(list) => Some(list),
         Err(e) => {
             if opts.log {
-                eprintln!("warning: bottlenecks not computed ({e})");
+                let msg = format!("warning: bottlenecks not computed ({e})");
+                log_event(opts.log_json, &msg, serde_json::json!({"event": "warning", "message": msg}));
             }
             None
         }
@@ -151,7 +224,7 @@ pub fn solve_scenario(
     if let Some(list) = &bottlenecks {
         extra.insert("bottlenecks".to_string(), bottleneck::json(&m, list, 10));
     }
-    let timings = Timings { load: load_ms, build: build_ms, solve: solve_ms, bottlenecks: bottleneck_ms, write: t2.elapsed().as_millis() as u64 };
+    let timings = Timings { load: load_ms, build: build_ms, solve: solve_ms, bottlenecks: bottleneck_ms, write: (t2.elapsed() - t3.elapsed()).as_millis() as u64 };
     let mut rendered = output::render(&m, &solved, &plan, timings, extra);
     if let Some(list) = &bottlenecks {
         rendered.files.insert("bottlenecks.csv".to_string(), bottleneck::csv(&m, list).text.into_bytes());
@@ -169,6 +242,12 @@ fn tour_constant(sc: &Scenario, t: &plan::Tour) -> f64 {
 
 /// Serialises the summary and writes every file atomically into `out`.
 pub fn write(out: &Path, outcome: &mut Outcome, write_started: Instant) -> Result<(), Failure> {
+    if !phase::enter_writing() {
+        // A signal's watchdog is ending the process (exit 1, nothing written): do not start.
+        loop {
+            std::thread::park();
+        }
+    }
     outcome.rendered.summary.timings_ms.write += write_started.elapsed().as_millis() as u64;
     let mut files = outcome.rendered.files.clone();
     let json = serde_json::to_string_pretty(&outcome.rendered.summary).map_err(|e| Failure { code: exit::OTHER, message: e.to_string() })?;
@@ -177,6 +256,35 @@ pub fn write(out: &Path, outcome: &mut Outcome, write_started: Instant) -> Resul
         code: exit::OTHER,
         message: format!("cannot write the plan to {}: {e}; nothing was written", out.display()),
     })
+}
+
+/// What a plan depends on besides the scenario's files, kept as `options` in summary.json so
+/// `solve --skip-if-unchanged` can tell whether a rerun would redo the same work. `previous` is
+/// the previous plan's directory (`--previous`), fingerprinted by its deployments.csv.
+pub fn options_json(opts: &SolveOptions, form: Formulation, previous: Option<&Path>) -> serde_json::Value {
+    use sha2::{Digest, Sha256};
+    let prev = previous.map(|p| match std::fs::read(p.join("deployments.csv")) {
+        Ok(bytes) => Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        Err(_) => String::new(),
+    });
+    serde_json::json!({
+        "mode": opts.mode.as_str(),
+        "time_limit_s": opts.time_limit_s,
+        "mip_gap": opts.mip_gap,
+        "threads": opts.threads,
+        "formulation": form.as_str(),
+        "previous_plan_sha256": prev,
+    })
+}
+
+/// Whether `out` already holds a plan of exactly these inputs, options and rotaplan version.
+pub fn plan_is_current(out: &Path, sc: &Scenario, options: &serde_json::Value) -> bool {
+    let Ok(text) = std::fs::read_to_string(out.join("summary.json")) else { return false };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    v["input_hash"].as_str() == Some(sc.input_hash.as_str())
+        && v["version"].as_str() == Some(env!("CARGO_PKG_VERSION"))
+        && v.get("options") == Some(options)
+        && out.join("deployments.csv").is_file()
 }
 
 /// The default output directory: `outputs/<scenario name>`.

@@ -15,6 +15,7 @@ pub enum Term {
     Supply,
     Sustainment,
     DaysOfSupply,
+    Change,
 }
 
 /// What a column stands for; indices point into the scenario or the model's tables.
@@ -26,7 +27,7 @@ pub enum Var {
     Short { req: u32, t: u32 },
     /// Aggregated form: units of a triple on the ground in t.
     Ground { triple: u32, t: u32 },
-    /// Aggregated form: tours of an offer begun up to and including t.
+    /// Aggregated form: tours of an offer begun in t, over all its sites.
     Started { offer: u32, t: u32 },
     /// Sustainment: tons of commodity k at node w demanded in t.
     Demand { k: u32, w: u32, t: u32 },
@@ -35,6 +36,8 @@ pub enum Var {
     Stock { k: u32, w: u32, t: u32 },
     Unmet { k: u32, w: u32, t: u32 },
     DosShort { k: u32, w: u32, t: u32 },
+    /// Nightly reruns: units of difference from the previous plan at a tour start.
+    Change { triple: u32, t: u32 },
 }
 
 /// What a row stands for, named after the SPEC §3 constraint families.
@@ -53,6 +56,8 @@ pub enum RowKind {
     Balance { k: u32, w: u32, t: u32 },
     UnmetCap { k: u32, w: u32, t: u32 },
     DaysOfSupply { k: u32, w: u32, t: u32 },
+    ChangeUp { triple: u32, t: u32 },
+    ChangeDown { triple: u32, t: u32 },
 }
 
 /// The model as handed to the solver.

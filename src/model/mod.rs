@@ -7,6 +7,7 @@
 //! written-out and the aggregated formulation ([`Formulation`]) lives in those helpers only.
 
 pub mod lp;
+pub mod stability;
 pub mod sustainment;
 
 use crate::scenario::{Mode, Scenario};
@@ -20,8 +21,8 @@ const INF: f64 = f64::INFINITY;
 pub enum Formulation {
     /// Every row sums the tour starts of its window: long rows, a tight and simple MIP.
     Expanded,
-    /// State variables (units on the ground per triple, cumulative starts per offer) carried by
-    /// short recursions: far fewer nonzeros, usually better for large LPs.
+    /// Aggregate variables (units on the ground per triple, starts per offer and period), each
+    /// defined once over its window and then used with one term per row: far fewer nonzeros.
     Aggregated,
 }
 
@@ -81,7 +82,7 @@ pub struct Model<'s> {
     pub triples: Vec<Triple>,
     /// Triples of each offer.
     pub by_offer: Vec<Vec<usize>>,
-    /// Aggregated form: cumulative tour starts per offer and period.
+    /// Aggregated form: tour starts per offer and period, over all sites.
     pub started: Vec<Vec<Option<Col>>>,
     /// Shortfall columns per requirement row and period.
     pub short: Vec<Vec<Option<Col>>>,
@@ -92,6 +93,11 @@ pub struct Model<'s> {
 
 /// Builds the whole model.
 pub fn build(sc: &Scenario, mode: Mode, form: Formulation) -> Model<'_> {
+    build_with(sc, mode, form, None)
+}
+
+/// Builds the whole model, with plan stability against a previous plan when one is given.
+pub fn build_with<'s>(sc: &'s Scenario, mode: Mode, form: Formulation, baseline: Option<&crate::stability::Baseline>) -> Model<'s> {
     let roles: Vec<String> = {
         let mut r: Vec<String> = sc.requirements.iter().map(|r| r.role.clone()).chain(sc.unit_types.iter().map(|u| u.role.clone())).collect();
         r.sort();
@@ -123,6 +129,9 @@ pub fn build(sc: &Scenario, mode: Mode, form: Formulation) -> Model<'_> {
     m.reception();
     if sc.network.is_some() {
         sustainment::build(&mut m);
+    }
+    if let Some(b) = baseline {
+        stability::stability(&mut m, b);
     }
     m
 }
@@ -263,50 +272,46 @@ impl<'s> Model<'s> {
         }
     }
 
-    /// Aggregated form: ground[tr,t] = ground[tr,t−1] + x[t] − x[t−L] and
-    /// started[o,t] = started[o,t−1] + Σ_s x[o,s,t]. Both are exact: they are integral whenever x is.
+    /// Aggregated form: ground[tr,t] = Σ x[tr,τ] over τ ∈ (t−L, t], and started[o,t] = Σ_s x[o,s,t].
+    /// Both are exact (integral whenever x is). Each is defined by its own row over its window,
+    /// not by a recursion from the previous period: chains of recursions make the simplex crawl.
     fn aggregate_states(&mut self) {
         let t_n = self.periods();
+        let mut buf = Vec::new();
         for tr in 0..self.triples.len() {
-            let l = self.sc.unit_types[self.triples[tr].unit_type].tour;
+            let l = self.sc.unit_types[self.triples[tr].unit_type].tour as i64;
             let mut g: Vec<Option<Col>> = Vec::with_capacity(t_n);
             for t in 0..t_n {
+                buf.clear();
+                self.push_starts(tr, t as i64 - l + 1, t as i64, -1.0, &mut buf);
+                if buf.is_empty() {
+                    g.push(None);
+                    continue;
+                }
                 let c = self.lp.col(Var::Ground { triple: tr as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
-                let mut row = vec![(c, 1.0)];
-                if t > 0 {
-                    row.push((g[t - 1].expect("made in the previous step"), -1.0));
-                }
-                if let Some(x) = self.triples[tr].x[t] {
-                    row.push((x, -1.0));
-                }
-                if t >= l {
-                    if let Some(x) = self.triples[tr].x[t - l] {
-                        row.push((x, 1.0));
-                    }
-                }
-                self.lp.row(RowKind::GroundDef { triple: tr as u32, t: t as u32 }, 0.0, 0.0, &row);
+                buf.push((c, 1.0));
+                self.lp.row(RowKind::GroundDef { triple: tr as u32, t: t as u32 }, 0.0, 0.0, &buf);
                 g.push(Some(c));
             }
             self.triples[tr].ground = g;
         }
         for o in 0..self.sc.offers.len() {
-            if self.by_offer[o].is_empty() {
-                self.started.push(Vec::new());
-                continue;
-            }
             let mut k: Vec<Option<Col>> = Vec::with_capacity(t_n);
             for t in 0..t_n {
-                let c = self.lp.col(Var::Started { offer: o as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
-                let mut row = vec![(c, 1.0)];
-                if t > 0 {
-                    row.push((k[t - 1].expect("made in the previous step"), -1.0));
-                }
+                buf.clear();
                 for &tr in &self.by_offer[o] {
                     if let Some(x) = self.triples[tr].x[t] {
-                        row.push((x, -1.0));
+                        buf.push((x, -1.0));
                     }
                 }
-                self.lp.row(RowKind::StartedDef { offer: o as u32, t: t as u32 }, 0.0, 0.0, &row);
+                if buf.len() <= 1 {
+                    // One site (or none): the start itself serves, no new column needed.
+                    k.push(buf.first().map(|&(x, _)| x));
+                    continue;
+                }
+                let c = self.lp.col(Var::Started { offer: o as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
+                buf.push((c, 1.0));
+                self.lp.row(RowKind::StartedDef { offer: o as u32, t: t as u32 }, 0.0, 0.0, &buf);
                 k.push(Some(c));
             }
             self.started.push(k);
@@ -353,18 +358,11 @@ impl<'s> Model<'s> {
 
     /// coef × (tours of offer `o` begun in `from..=to`), over all its sites.
     fn push_offer_starts(&self, o: usize, from: i64, to: i64, coef: f64, buf: &mut Vec<(Col, f64)>) {
-        let to = to.min(self.periods() as i64 - 1);
-        if to < 0 || from > to {
-            return;
-        }
         match self.form {
             Formulation::Aggregated => {
-                if let Some(c) = self.started[o][to as usize] {
-                    buf.push((c, coef));
-                }
-                if from >= 1 {
-                    if let Some(c) = self.started[o][from as usize - 1] {
-                        buf.push((c, -coef));
+                for tau in from.max(0)..=to.min(self.periods() as i64 - 1) {
+                    if let Some(c) = self.started[o][tau as usize] {
+                        buf.push((c, coef));
                     }
                 }
             }
@@ -565,6 +563,7 @@ impl Model<'_> {
             Var::Stock { k, w, t } => format!("I[{},{},{t}]", com(k), node(w)),
             Var::Unmet { k, w, t } => format!("unmet[{},{},{t}]", com(k), node(w)),
             Var::DosShort { k, w, t } => format!("dos_short[{},{},{t}]", com(k), node(w)),
+            Var::Change { triple, t } => format!("change[{},{t}]", tri(triple)),
         }
     }
 
@@ -601,6 +600,11 @@ impl Model<'_> {
             RowKind::Balance { k, w, t } => format!("balance[{},{},{t}]", com(k), node(w)),
             RowKind::UnmetCap { k, w, t } => format!("unmet_cap[{},{},{t}]", com(k), node(w)),
             RowKind::DaysOfSupply { k, w, t } => format!("days_of_supply[{},{},{t}]", com(k), node(w)),
+            RowKind::ChangeUp { triple, t } | RowKind::ChangeDown { triple, t } => {
+                let x = &self.triples[triple as usize];
+                let dir = if matches!(self.lp.row_kind[r], RowKind::ChangeUp { .. }) { "up" } else { "down" };
+                format!("change_{dir}[{},{},{},{t}]", sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code)
+            }
         }
     }
 }

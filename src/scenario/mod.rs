@@ -5,8 +5,9 @@
 
 mod load;
 pub mod table;
+pub mod write;
 
-pub use load::{limit_matches, load, load_with, LoadOutcome};
+pub use load::{check_initial_tours, limit_matches, load, load_with, LoadOutcome};
 
 use chrono::{Duration, NaiveDate};
 use std::path::PathBuf;
@@ -165,6 +166,24 @@ pub struct Limit {
     pub line: usize,
 }
 
+/// Where a tour under way at `start` was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TourSource {
+    /// deployed.csv
+    Deployed,
+    /// deployments.csv of the previous plan (`solve --previous`)
+    Previous,
+}
+
+impl TourSource {
+    pub fn file(self) -> &'static str {
+        match self {
+            TourSource::Deployed => "deployed.csv",
+            TourSource::Previous => "the previous plan's deployments.csv",
+        }
+    }
+}
+
 /// Units already on tour at `start`, begun in period `start_period` (< 0).
 #[derive(Debug, Clone)]
 pub struct InitialTour {
@@ -175,6 +194,16 @@ pub struct InitialTour {
     pub start_period: i64,
     pub units: u32,
     pub line: usize,
+    pub source: TourSource,
+}
+
+/// Plan stability for nightly reruns (`[stability]`, used with `solve --previous`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stability {
+    /// Tours the previous plan begins within this many days of `start` are published: kept as they are.
+    pub freeze_days: f64,
+    /// Cost of each tour added, removed or moved relative to the previous plan.
+    pub change_penalty: f64,
 }
 
 /// Kinds of supply-network node.
@@ -284,6 +313,7 @@ pub struct Scenario {
     pub period_days: u32,
     pub penalties: Penalties,
     pub solver: SolverSettings,
+    pub stability: Stability,
     pub nations: Vec<Nation>,
     pub unit_types: Vec<UnitType>,
     pub offers: Vec<Offer>,
