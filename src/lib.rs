@@ -11,3 +11,4 @@ pub mod run;
 pub mod generate;
 pub mod report;
 pub mod bottleneck;
+pub mod verify;

@@ -47,6 +47,8 @@ enum Command {
         #[arg(long = "write-mps")]
         write_mps: Option<PathBuf>,
     },
+    /// Re-check a written (possibly hand-edited) plan without the solver (exit 0 valid, 1 violations, 2 unreadable).
+    Verify { scenario: PathBuf, out: PathBuf },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
             let ov = Overrides { mode, time_limit_s: time_limit, mip_gap: gap, threads, formulation };
             solve(&scenario, out, &ov, quiet, write_mps)
         }
+        Command::Verify { scenario, out } => rotaplan::verify::run(&scenario, &out),
         Command::Generate { out, nations, sites, unit_types, periods, nodes, seed } => {
             let p = rotaplan::generate::GenParams { nations, sites, unit_types, periods, nodes, seed };
             match rotaplan::generate::validate_params(&p).map_err(|e| (exit::INPUT, e)).and_then(|_| {
