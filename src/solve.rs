@@ -150,6 +150,18 @@ unsafe extern "C" fn callback(
 pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let integer = opts.mode == Mode::Mip;
+    if lp.num_cols() == 0 {
+        // Nothing to decide (HiGHS calls an empty model an error): the plan is the fixed inputs.
+        return Ok(Solved {
+            status: Status::Optimal,
+            values: Vec::new(),
+            solver_objective: 0.0,
+            gap: 0.0,
+            row_duals: Some(vec![0.0; lp.num_rows()]),
+            col_duals: Some(Vec::new()),
+            seconds: 0.0,
+        });
+    }
     // Hand the model to HiGHS through good_lp.
     let mut vars = ProblemVariables::new();
     let cols: Vec<Variable> = (0..lp.num_cols())
@@ -233,7 +245,9 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
         .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
     drop(data);
     let status = solved.status();
-    let has_solution = solved.primal_solution_status() == HighsSolutionStatus::Feasible;
+    // Read the solution status as a plain integer: the binding's typed accessor panics on
+    // values it does not know (HiGHS reports -1 in some end states).
+    let has_solution = solved.int_info_value(c"primal_solution_status").ok() == Some(HighsSolutionStatus::Feasible as i64);
     let status = match status {
         HighsModelStatus::Optimal => Status::Optimal,
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
