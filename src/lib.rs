@@ -11,4 +11,7 @@ pub mod run;
 pub mod generate;
 pub mod report;
 pub mod bottleneck;
+pub mod stability;
 pub mod verify;
+pub mod batch;
+pub mod diff;

@@ -46,7 +46,22 @@ enum Command {
         /// Also write the model as handed to HiGHS (MPS, with SPEC names) to this file.
         #[arg(long = "write-mps")]
         write_mps: Option<PathBuf>,
+        /// A previous plan's output directory: keep what happened, pin published tours, price changes.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Exit 0 at once, writing nothing, when OUT already holds the plan of these inputs and options.
+        #[arg(long = "skip-if-unchanged")]
+        skip_if_unchanged: bool,
+        /// Progress on stderr: text (the solver's log), or json (one object per line, for schedulers).
+        #[arg(long = "log-format", value_parser = ["text", "json"], default_value = "text")]
+        log_format: String,
     },
+    /// Solve variants of a scenario side by side, in parallel or in shards (exit 0 all solved, 1 some failed, 2 input error).
+    Batch(rotaplan::batch::BatchArgs),
+    /// Join the summaries of a sharded batch into batch_summary.csv (exit 0 all solved, 1 some failed, 2 shards missing).
+    BatchMerge(rotaplan::batch::MergeArgs),
+    /// Tours added, removed and moved between two plans (exit 0 same, 1 different, 2 unreadable).
+    Diff(rotaplan::diff::DiffArgs),
     /// Re-check a written (possibly hand-edited) plan without the solver (exit 0 valid, 1 violations, 2 unreadable).
     Verify { scenario: PathBuf, out: PathBuf },
     /// Write a synthetic scenario of any size (for benchmarks).
@@ -105,12 +120,34 @@ fn main() -> ExitCode {
         let _ = signal_hook::flag::register_conditional_shutdown(sig, exit::OTHER, flag.clone());
         let _ = signal_hook::flag::register(sig, flag.clone());
     }
+    // The solver polls the flag only between its steps (a large model's presolve can take minutes);
+    // after a grace period a solve still running is ended here: nothing is written before the
+    // solve returns (run::phase), so exit 1 leaves no plan, whole or half.
+    let json_log = matches!(&cli.command, Command::Solve { log_format, .. } if log_format == "json");
+    std::thread::spawn(move || {
+        let flag = rotaplan::solve::interrupted();
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        loop {
+            if run::phase::try_exit() {
+                fail(json_log, exit::OTHER, "interrupted by a signal before a plan was found. Nothing was written.");
+                std::process::exit(exit::OTHER);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    });
     let code = match cli.command {
         Command::Check { scenario } => check(&scenario),
-        Command::Solve { scenario, out, mode, time_limit, gap, threads, quiet, formulation, write_mps } => {
+        Command::Solve { scenario, out, mode, time_limit, gap, threads, quiet, formulation, write_mps, previous, skip_if_unchanged, log_format } => {
             let ov = Overrides { mode, time_limit_s: time_limit, mip_gap: gap, threads, formulation };
-            solve(&scenario, out, &ov, quiet, write_mps)
+            let nightly = Nightly { skip_if_unchanged, json: log_format == "json" };
+            solve(&scenario, out, &ov, quiet, write_mps, previous, nightly)
         }
+        Command::Batch(args) => rotaplan::batch::run(&args),
+        Command::BatchMerge(args) => rotaplan::batch::merge(&args),
+        Command::Diff(args) => rotaplan::diff::run(&args),
         Command::Verify { scenario, out } => rotaplan::verify::run(&scenario, &out),
         Command::Generate { out, nations, sites, unit_types, periods, nodes, seed } => {
             let p = rotaplan::generate::GenParams { nations, sites, unit_types, periods, nodes, seed };
@@ -147,30 +184,70 @@ fn check(dir: &std::path::Path) -> i32 {
     }
 }
 
-fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: bool, mps: Option<PathBuf>) -> i32 {
+/// Options of `solve` for nightly jobs (docs/operations.md).
+struct Nightly {
+    skip_if_unchanged: bool,
+    json: bool,
+}
+
+/// Reports a failed run on stderr (as a JSON event with `--log-format json`); returns its code.
+fn fail(json: bool, code: i32, message: &str) -> i32 {
+    run::log_event(json, message, serde_json::json!({"event": "error", "exit_code": code, "message": message}));
+    code
+}
+
+fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: bool, mps: Option<PathBuf>, previous: Option<PathBuf>, nightly: Nightly) -> i32 {
     let t0 = Instant::now();
-    let sc = match run::load(dir, quiet) {
+    run::phase::enter_solving();
+    let json = nightly.json;
+    let mut sc = match run::load_logged(dir, quiet, json) {
         Ok(s) => s,
-        Err((_, f)) => {
-            eprintln!("{}", f.message);
-            return f.code;
-        }
+        Err((_, f)) => return fail(json, f.code, &f.message),
+    };
+    let baseline = match &previous {
+        None => None,
+        Some(p) => match rotaplan::stability::load_previous(&mut sc, p) {
+            Ok(b) => Some(b),
+            Err(diags) => {
+                for e in diags.errors() {
+                    eprintln!("{e}");
+                }
+                eprintln!("the previous plan in {} does not fit the scenario: nothing was solved or written", p.display());
+                return exit::INPUT;
+            }
+        },
     };
     let load_ms = t0.elapsed().as_millis() as u64;
-    let opts = run::solve_options(&sc, ov, !quiet, false);
+    let opts = run::solve_options(&sc, ov, !quiet, json);
     let form = ov.formulation.unwrap_or(run::DEFAULT_FORMULATION);
     let out = out.unwrap_or_else(|| run::default_out(&sc));
-    let mut outcome = match run::solve_scenario(&sc, &opts, form, load_ms, mps.as_deref(), Default::default()) {
+    let options = run::options_json(&opts, form, previous.as_deref());
+    if nightly.skip_if_unchanged && run::plan_is_current(&out, &sc, &options) {
+        let msg = format!("{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do", sc.name, out.display(), &sc.input_hash[..12.min(sc.input_hash.len())]);
+        run::log_event(json, &msg, serde_json::json!({"event": "skipped", "out": out.display().to_string(), "input_hash": sc.input_hash}));
+        println!("{msg}");
+        return exit::OK;
+    }
+    let extra = std::collections::BTreeMap::from([("options".to_string(), options)]);
+    let mut outcome = match run::solve_scenario(&sc, &opts, form, load_ms, mps.as_deref(), baseline.as_ref(), extra) {
         Ok(o) => o,
-        Err(f) => {
-            eprintln!("{}", f.message);
-            return f.code;
-        }
+        Err(f) => return fail(json, f.code, &f.message),
     };
     let tw = Instant::now();
     if let Err(f) = run::write(&out, &mut outcome, tw) {
-        eprintln!("{}", f.message);
-        return f.code;
+        return fail(json, f.code, &f.message);
+    }
+    let s = &outcome.rendered.summary;
+    if s.status == "feasible" && !quiet {
+        let msg = format!("stopped at a limit before proving optimality: the best plan found is written (status feasible, gap {:.2}%)", s.gap * 100.0);
+        run::log_event(json, &msg, serde_json::json!({"event": "limit", "message": msg, "gap": s.gap}));
+    }
+    if json && !quiet {
+        eprintln!(
+            "{}",
+            serde_json::json!({"event": "done", "status": s.status, "objective": s.objective, "gap": s.gap, "out": out.display().to_string(),
+                "elapsed_s": (t0.elapsed().as_secs_f64() * 1000.0).round() / 1000.0})
+        );
     }
     let load = rotaplan::output::nation_load(&sc, &outcome.plan.tours);
     let mut peaks: Vec<(String, f64)> = sc
