@@ -63,7 +63,13 @@ enum Command {
     /// Tours added, removed and moved between two plans (exit 0 same, 1 different, 2 unreadable).
     Diff(rotaplan::diff::DiffArgs),
     /// Re-check a written (possibly hand-edited) plan without the solver (exit 0 valid, 1 violations, 2 unreadable).
-    Verify { scenario: PathBuf, out: PathBuf },
+    Verify {
+        scenario: PathBuf,
+        out: PathBuf,
+        /// The previous plan a `solve --previous` run was made against (default: the one summary.json names).
+        #[arg(long)]
+        previous: Option<PathBuf>,
+    },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -148,7 +154,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => rotaplan::batch::run(&args),
         Command::BatchMerge(args) => rotaplan::batch::merge(&args),
         Command::Diff(args) => rotaplan::diff::run(&args),
-        Command::Verify { scenario, out } => rotaplan::verify::run(&scenario, &out),
+        Command::Verify { scenario, out, previous } => rotaplan::verify::run(&scenario, &out, previous.as_deref()),
         Command::Generate { out, nations, sites, unit_types, periods, nodes, seed } => {
             let p = rotaplan::generate::GenParams { nations, sites, unit_types, periods, nodes, seed };
             match rotaplan::generate::validate_params(&p).map_err(|e| (exit::INPUT, e)).and_then(|_| {

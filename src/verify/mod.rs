@@ -49,9 +49,12 @@ impl Report {
 }
 
 /// Runs the command: prints every finding and the recomputed terms, returns the exit code.
-pub fn run(scenario_dir: &Path, out_dir: &Path) -> i32 {
+///
+/// A plan made with `solve --previous` holds tours carried over from that previous plan; they are
+/// read again from `previous` (or, when not given, from the directory summary.json names).
+pub fn run(scenario_dir: &Path, out_dir: &Path, previous: Option<&Path>) -> i32 {
     let loaded = scenario::load(scenario_dir);
-    let Some(sc) = loaded.scenario else {
+    let Some(mut sc) = loaded.scenario else {
         for e in loaded.diags.errors() {
             println!("{e}");
         }
@@ -62,7 +65,21 @@ pub fn run(scenario_dir: &Path, out_dir: &Path) -> i32 {
         );
         return exit::UNREADABLE;
     };
-    match verify(&sc, out_dir) {
+    let previous = previous.map(Path::to_path_buf).or_else(|| previous_of(out_dir));
+    let baseline = match &previous {
+        None => None,
+        Some(p) => match crate::stability::load_previous(&mut sc, p) {
+            Ok(b) => Some(b),
+            Err(diags) => {
+                for d in diags.errors() {
+                    println!("{d}");
+                }
+                println!("the previous plan in {} cannot be read: the plan cannot be verified", p.display());
+                return exit::UNREADABLE;
+            }
+        },
+    };
+    match verify_with(&sc, out_dir, baseline.as_ref()) {
         Ok(report) => {
             print!("{}", render(&sc, &report));
             if report.violations() > 0 {
@@ -88,6 +105,32 @@ pub fn run(scenario_dir: &Path, out_dir: &Path) -> i32 {
 /// Verifies the plan in `out_dir` against a loaded scenario. `Err` holds the reasons the plan
 /// cannot be read (file:line: column: message), with any warnings met on the way.
 pub fn verify(sc: &Scenario, out_dir: &Path) -> Result<Report, crate::diag::Diags> {
+    verify_with(sc, out_dir, None)
+}
+
+/// The previous plan named in summary.json's `stability` section, when that directory exists.
+fn previous_of(out_dir: &Path) -> Option<std::path::PathBuf> {
+    let text = std::fs::read_to_string(out_dir.join("summary.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let p = std::path::PathBuf::from(v.get("stability")?.get("previous")?.as_str()?);
+    p.join("deployments.csv").is_file().then_some(p)
+}
+
+/// Units of difference, tour by tour, between the plan's new tours and the previous plan's.
+fn tours_changed(plan: &read::PlanFiles, base: &crate::stability::Baseline) -> f64 {
+    let mut diff: std::collections::BTreeMap<(usize, usize, usize, usize), f64> = std::collections::BTreeMap::new();
+    for x in plan.tours.iter().filter(|x| !x.initial && x.start >= 0) {
+        *diff.entry((x.nation, x.unit_type, x.site, x.start as usize)).or_default() += x.units;
+    }
+    for (k, (a, _)) in &base.planned {
+        *diff.entry(*k).or_default() -= a;
+    }
+    diff.values().map(|d| d.abs()).sum()
+}
+
+/// [`verify`], with the previous plan of a nightly rerun (its carried-over tours must already be
+/// in `sc.deployed`, as `stability::load_previous` puts them).
+pub fn verify_with(sc: &Scenario, out_dir: &Path, baseline: Option<&crate::stability::Baseline>) -> Result<Report, crate::diag::Diags> {
     let plan = read::read_plan(sc, out_dir)?;
     let mut f = Findings::default();
     for w in plan.warnings.warnings() {
@@ -95,7 +138,10 @@ pub fn verify(sc: &Scenario, out_dir: &Path) -> Result<Report, crate::diag::Diag
     }
     let forces = forces::check(sc, &plan, &mut f);
     let sustainment = sustain::check(sc, &plan, &forces, &mut f);
-    let terms = terms::recompute(sc, &plan, &forces, sustainment.as_ref());
+    let mut terms = terms::recompute(sc, &plan, &forces, sustainment.as_ref());
+    if let Some(base) = baseline {
+        terms.change_penalty = sc.stability.change_penalty * tours_changed(&plan, base);
+    }
     let summary_terms = terms::compare(sc, &plan, &terms, &forces, sustainment.as_ref(), &mut f);
     Ok(Report {
         findings: f,

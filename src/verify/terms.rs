@@ -23,9 +23,11 @@ pub struct Terms {
     pub supply_cost: f64,
     pub sustainment_penalty: f64,
     pub days_of_supply_penalty: f64,
+    /// Nightly reruns: change_penalty × tours changed against the previous plan.
+    pub change_penalty: f64,
 }
 
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     "coverage_penalty",
     "deployment_cost",
     "tour_cost",
@@ -33,6 +35,7 @@ pub const NAMES: [&str; 7] = [
     "supply_cost",
     "sustainment_penalty",
     "days_of_supply_penalty",
+    "change_penalty",
 ];
 
 impl Terms {
@@ -50,6 +53,7 @@ impl Terms {
             "supply_cost" => self.supply_cost,
             "sustainment_penalty" => self.sustainment_penalty,
             "days_of_supply_penalty" => self.days_of_supply_penalty,
+            "change_penalty" => self.change_penalty,
             "objective" => self.total(),
             _ => 0.0,
         }
@@ -64,6 +68,7 @@ impl Terms {
             "supply_cost" => self.supply_cost = v,
             "sustainment_penalty" => self.sustainment_penalty = v,
             "days_of_supply_penalty" => self.days_of_supply_penalty = v,
+            "change_penalty" => self.change_penalty = v,
             _ => {}
         }
     }
@@ -172,7 +177,7 @@ pub fn compare(
     let allow = allowances(sc, plan, sust);
     // Without flows.csv and stocks.csv the sustainment terms cannot be recomputed.
     let unchecked: &[&str] = if sc.network.is_some() && sust.is_none() {
-        &NAMES[3..]
+        &NAMES[3..7]
     } else {
         &[]
     };
