@@ -726,3 +726,83 @@ fn json_progress_lines_for_schedulers() {
         .iter()
         .all(|e| e["status"] == "optimal" && e["objective"].is_number()));
 }
+
+/// SIGTERM to a batch: no further variant starts, running solves end cleanly, and the summary
+/// is written with the unfinished variants as `interrupted` (exit 1). Nothing half-written.
+#[test]
+fn a_signal_stops_the_batch_and_the_summary_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = tmp.path().join("sc");
+    // Five variants whose solves take seconds each (a generated 20-week coalition scenario).
+    let r = rotaplan(&[
+        "generate",
+        sc.to_str().unwrap(),
+        "--nations",
+        "4",
+        "--sites",
+        "3",
+        "--unit-types",
+        "3",
+        "--periods",
+        "20",
+        "--nodes",
+        "8",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = tmp.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .args([
+            "batch",
+            sc.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--each-nation-withdraws",
+            "--jobs",
+            "1",
+        ])
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap()
+        .success());
+    let sent = std::time::Instant::now();
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            sent.elapsed() < std::time::Duration::from_secs(60),
+            "the batch did not stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(1));
+    let rows = summary_rows(&out.join("batch_summary.csv"));
+    assert_eq!(rows.len(), 5);
+    assert!(
+        rows.values().any(|r| r["status"] == "interrupted"),
+        "{rows:?}"
+    );
+    for (name, row) in &rows {
+        let plan = out.join(name).join("plan");
+        assert_eq!(
+            plan.exists(),
+            row["status"] == "optimal" || row["status"] == "feasible",
+            "{name}: {row:?}"
+        );
+        let stray: Vec<_> = std::fs::read_dir(out.join(name))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(stray.is_empty(), "{name}: {stray:?}");
+    }
+}
