@@ -41,6 +41,10 @@ const EPS: f64 = 0.0005;
 /// (nation, unit type, site, arrive) → units.
 pub type Tours = BTreeMap<(String, String, String, NaiveDate), f64>;
 
+/// How good a pairing of a removed and an added tour is (smaller first): another site, days
+/// apart, then the old site and date and the new site and date.
+type PairKey<'a> = (bool, i64, &'a String, NaiveDate, &'a String, NaiveDate);
+
 /// One line of the difference.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
@@ -120,11 +124,7 @@ pub fn compare(old: &Tours, new: &Tours) -> Vec<Change> {
         let mut moves = Vec::new();
         loop {
             // The best remaining pair: same site first, then nearest dates, then codes and dates.
-            let mut best: Option<(
-                (bool, i64, &String, NaiveDate, &String, NaiveDate),
-                usize,
-                usize,
-            )> = None;
+            let mut best: Option<(PairKey, usize, usize)> = None;
             for (i, r) in rem.iter().enumerate() {
                 if r.2 <= EPS {
                     continue;

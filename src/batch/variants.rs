@@ -23,6 +23,9 @@ pub const KINDS: [&str; 8] = [
     "dwell_days",
 ];
 
+/// A `from`/`to` window; `None` is unbounded.
+pub type Window = (Option<NaiveDate>, Option<NaiveDate>);
+
 /// One override, its targets resolved to indices of the base scenario.
 #[derive(Debug, Clone)]
 pub enum Change {
@@ -54,7 +57,7 @@ pub enum Change {
         from: usize,
         to: usize,
         mode: Option<String>,
-        window: (Option<NaiveDate>, Option<NaiveDate>),
+        window: Window,
     },
     /// New pool size of an offer.
     Pool {
@@ -483,8 +486,7 @@ pub fn apply(base: &Scenario, v: &Variant, d: &mut Diags) -> Option<Scenario> {
     let mut ok = true;
     // Closures are collected per directed arc and laid out at the end, so several windows on one
     // arc combine.
-    let mut closures: BTreeMap<usize, Vec<(Option<NaiveDate>, Option<NaiveDate>)>> =
-        BTreeMap::new();
+    let mut closures: BTreeMap<usize, Vec<Window>> = BTreeMap::new();
     let mut touched_units: BTreeMap<usize, &Override> = BTreeMap::new();
     for o in &v.overrides {
         match &o.change {
@@ -655,10 +657,7 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 /// own (`FROM~TO~MODE~2`, a hub without storage): FROM→relay carries the arc's capacity, cost
 /// and transit in that run only, relay→TO passes it on at once, at no cost. Flows, costs and
 /// arrival periods are those of the arc itself; flows.csv shows that run as two legs.
-fn lay_out_closures(
-    sc: &mut Scenario,
-    closures: &BTreeMap<usize, Vec<(Option<NaiveDate>, Option<NaiveDate>)>>,
-) {
+fn lay_out_closures(sc: &mut Scenario, closures: &BTreeMap<usize, Vec<Window>>) {
     let periods = sc.periods as i64;
     let mut runs_of: BTreeMap<usize, Vec<(i64, i64)>> = BTreeMap::new();
     {
