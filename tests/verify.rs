@@ -140,6 +140,30 @@ fn append(out: &Path, file: &str, row: &str) {
     std::fs::write(out.join(file), text).unwrap();
 }
 
+/// start(t) for t = 0..11: weekly periods from 2027-01-04.
+const WEEKS: [&str; 12] = [
+    "2027-01-04",
+    "2027-01-11",
+    "2027-01-18",
+    "2027-01-25",
+    "2027-02-01",
+    "2027-02-08",
+    "2027-02-15",
+    "2027-02-22",
+    "2027-03-01",
+    "2027-03-08",
+    "2027-03-15",
+    "2027-03-22",
+];
+
+/// One violation line per period: `MESSAGE in period from DATE`.
+fn each_period(message: &str, periods: &[&str]) -> Vec<String> {
+    periods
+        .iter()
+        .map(|d| format!("{message} in period from {d}"))
+        .collect()
+}
+
 /// Asserts exit 1 and that each expected line is printed, exactly, as a line of its own.
 fn assert_violations(r: &Run, expected: &[&str]) {
     assert_eq!(
@@ -214,7 +238,16 @@ fn pool() {
         "DEU,bn,,west,Z-west,3,2100,2027-01-04,2027-01-04,2027-01-31,false",
     );
     let r = verify(dir.path(), &out);
-    assert_violations(&r, &["offers.csv:3: DEU bn units busy (on tour or in dwell): 3 > pool 2 in 8 periods from 2027-01-04 to 2027-02-28"]);
+    let lines = each_period(
+        "offers.csv:3: DEU bn units busy (on tour or in dwell): 3 > pool 2",
+        &WEEKS[0..8],
+    );
+    assert_violations(&r, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(
+        r.stdout.contains("\n8 violation(s)"),
+        "one line per period, nothing else:\n{}",
+        r.stdout
+    );
 }
 
 /// Unit double-booked: line 3's tour (t = 4) is given to FRA-bn-1, whose tour from t = 0 keeps it
@@ -248,10 +281,14 @@ fn max_deployed() {
         "FRA,bn,,west,Z-west,1,700,2027-03-01,2027-03-01,2027-03-28,false",
     );
     let r = verify(dir.path(), &out);
-    assert_violations(&r, &["offers.csv:2: FRA bn units on the ground: 2 > max_deployed 1 in 4 periods from 2027-03-01 to 2027-03-28"]);
+    let lines = each_period(
+        "offers.csv:2: FRA bn units on the ground: 2 > max_deployed 1",
+        &WEEKS[8..12],
+    );
+    assert_violations(&r, &lines.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(
-        r.stdout.contains("\n1 violation(s)"),
-        "one violation only:\n{}",
+        r.stdout.contains("\n4 violation(s)"),
+        "nothing else breaks:\n{}",
         r.stdout
     );
 }
@@ -267,7 +304,12 @@ fn limit() {
         "DEU,bn,,west,Z-west,2,1400,2027-03-01,2027-03-01,2027-03-28,false",
     );
     let r = verify(dir.path(), &out);
-    assert_violations(&r, &["limits.csv:3: coalition troops in zone Z-west: 1,400 > 700 in 4 periods from 2027-03-01 to 2027-03-28"]);
+    let lines = each_period(
+        "limits.csv:3: coalition troops in zone Z-west: 1,400 > 700",
+        &WEEKS[8..12],
+    );
+    assert_violations(&r, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(r.stdout.contains("\n4 violation(s)"), "{}", r.stdout);
 }
 
 /// Caveat: the nation of line 3 (t = 4, east) swapped to DEU: 700 DEU land troops in Z-east in
@@ -277,7 +319,12 @@ fn caveat() {
     let (dir, out) = solved(&forces(), &[]);
     set_cell(&out, "deployments.csv", 3, "nation", "DEU");
     let r = verify(dir.path(), &out);
-    assert_violations(&r, &["limits.csv:2: DEU land troops in zone Z-east: 700 > 0 in 4 periods from 2027-02-01 to 2027-02-28"]);
+    let lines = each_period(
+        "limits.csv:2: DEU land troops in zone Z-east: 700 > 0",
+        &WEEKS[4..8],
+    );
+    assert_violations(&r, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(r.stdout.contains("\n4 violation(s)"), "{}", r.stdout);
     assert!(r.stdout.lines().any(|l| l == "deployments.csv:3: unit: warning: `FRA-bn-2` is named for FRA bn, but the row is DEU bn; checked as a unit of DEU bn"), "{}", r.stdout);
 }
 
@@ -294,7 +341,9 @@ fn reception() {
         "FRA,bn,,camp,Z,1,700,2027-01-11,2027-01-11,2027-01-24,false",
     );
     let r = verify(dir.path(), &out);
-    assert_violations(&r, &["nodes.csv:3: troops through reception PORT: 700 arriving + 700 leaving = 1,400 > 700 (pax_per_day 100 × 7 days) in 2 periods from 2027-01-11 to 2027-01-24"]);
+    let lines = each_period("nodes.csv:3: troops through reception PORT: 700 arriving + 700 leaving = 1,400 > 700 (pax_per_day 100 × 7 days)", &WEEKS[1..3]);
+    assert_violations(&r, &lines.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(r.stdout.contains("\n2 violation(s)"), "{}", r.stdout);
     assert!(
         r.stdout
             .contains("fuel at CAMP: unmet demand differs from what the flows deliver"),

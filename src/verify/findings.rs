@@ -1,9 +1,10 @@
 //! Violations and warnings, and how they are printed.
 //!
 //! Each finding names the input row a planner must open (`limits.csv:4`) and, where it is about
-//! one period, that period. A battalion moved by a month breaks a limit in every period of its
-//! tour; printing 26 identical lines would hide the news, so findings that say the same thing
-//! about the same row in consecutive periods are printed once, with the span of periods.
+//! one period, that period. Each violation gets its own line, one per row and period, so that a
+//! script (or a planner's eye) can find the exact period a limit breaks in. Warnings are about
+//! derived numbers that an edit leaves stale in every period it touches: those that say the same
+//! thing about the same row in consecutive periods are printed once, with the span of periods.
 
 use crate::diag::{Diag, Severity};
 use crate::scenario::Scenario;
@@ -149,8 +150,8 @@ impl Findings {
         s
     }
 
-    /// Findings with equal keys merged into runs of consecutive periods: (finding, span) where the
-    /// finding carries the detail of the run's first period.
+    /// Warnings with equal keys merged into runs of consecutive periods: (finding, span) where the
+    /// finding carries the detail of the run's first period. Violations stay one per period.
     fn merged(&self) -> Vec<(Finding, Option<(i64, i64)>)> {
         let mut groups: Vec<(Finding, Vec<(i64, Option<String>)>)> = Vec::new();
         let mut index: HashMap<_, usize> = HashMap::new();
@@ -171,9 +172,10 @@ impl Findings {
             }
             periods.sort_by_key(|p| p.0);
             periods.dedup_by_key(|p| p.0);
+            let split = f.level == Level::Violation;
             let mut run_start = 0;
             for i in 1..=periods.len() {
-                if i == periods.len() || periods[i].0 != periods[i - 1].0 + 1 {
+                if i == periods.len() || split || periods[i].0 != periods[i - 1].0 + 1 {
                     let mut g = f.clone();
                     g.detail = periods[run_start].1.clone();
                     out.push((g, Some((periods[run_start].0, periods[i - 1].0))));
