@@ -63,6 +63,9 @@ impl Finding {
     }
 }
 
+/// A period and the detail a finding gave for it.
+type Dated = (i64, Option<String>);
+
 /// The findings of one run, in the order the checks found them.
 #[derive(Debug, Clone, Default)]
 pub struct Findings {
@@ -153,7 +156,7 @@ impl Findings {
     /// Warnings with equal keys merged into runs of consecutive periods: (finding, span) where the
     /// finding carries the detail of the run's first period. Violations stay one per period.
     fn merged(&self) -> Vec<(Finding, Option<(i64, i64)>)> {
-        let mut groups: Vec<(Finding, Vec<(i64, Option<String>)>)> = Vec::new();
+        let mut groups: Vec<(Finding, Vec<Dated>)> = Vec::new();
         let mut index: HashMap<_, usize> = HashMap::new();
         for f in &self.items {
             let i = *index.entry(f.key()).or_insert_with(|| {

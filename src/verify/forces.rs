@@ -66,6 +66,9 @@ fn clip(sc: &Scenario, a: i64, b: i64) -> Range<i64> {
     a.max(0)..b.min(sc.periods as i64)
 }
 
+/// Coverage recomputed per (site, role, period): (required, covered, shortfall, tolerance).
+type Expected<'a> = HashMap<(usize, &'a str, i64), (f64, f64, f64, f64)>;
+
 /// Runs every check on the tours and returns the counts later checks need.
 pub fn check(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) -> Forces {
     for tour in &plan.tours {
@@ -404,7 +407,7 @@ fn anonymous(x: &Tour) -> bool {
     x.unit.is_none() || x.units != 1.0
 }
 
-/// 1. Pool: units busy (on tour or in dwell) at once ≤ the nation's pool of the type; a named
+/// Pool (constraint 1): units busy (on tour or in dwell) at once ≤ the nation's pool of the type; a named
 /// unit counts once however many of its rows overlap.
 fn check_pool(
     sc: &Scenario,
@@ -452,7 +455,7 @@ fn check_pool(
     }
 }
 
-/// 2. Max deployed: units of an offer on the ground at once, where offers.csv caps it.
+/// Max deployed (constraint 2): units of an offer on the ground at once, where offers.csv caps it.
 fn check_max_deployed(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) {
     for o in &sc.offers {
         let Some(max) = o.max_deployed else { continue };
@@ -501,7 +504,7 @@ fn describe_limit(sc: &Scenario, lim: &Limit) -> String {
     format!("{who} {domain}troops{zone}")
 }
 
-/// 4. Contingent limit or caveat: troops on the ground under the row ≤ max_troops while active.
+/// Contingent limit or caveat (constraint 4): troops on the ground under the row ≤ max_troops while active.
 fn check_limit(sc: &Scenario, plan: &PlanFiles, lim: &Limit, f: &mut Findings) {
     let mut used = vec![Sum::default(); sc.periods];
     for x in plan
@@ -527,7 +530,7 @@ fn check_limit(sc: &Scenario, plan: &PlanFiles, lim: &Limit, f: &mut Findings) {
     }
 }
 
-/// 5. Reception: troops arriving (tours begun in t) plus leaving (last on-ground period t), over
+/// Reception (constraint 5): troops arriving (tours begun in t) plus leaving (last on-ground period t), over
 /// the sites received at a node, ≤ pax_per_day·P (SPEC §6.14).
 fn check_reception(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) {
     let Some(net) = &sc.network else { return };
@@ -579,7 +582,7 @@ fn check_reception(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) {
     }
 }
 
-/// 3. Coverage (soft): role-units covering each (site, role, period), the shortfall put on the
+/// Coverage (constraint 3, soft): role-units covering each (site, role, period), the shortfall put on the
 /// lowest-priority active rows first; compared with coverage.csv, whose mismatches are warnings.
 fn coverage(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) -> Vec<Vec<f64>> {
     let tn = sc.periods;
@@ -589,7 +592,7 @@ fn coverage(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) -> Vec<Vec<f64>> 
     }
     let mut short = vec![vec![0.0; tn]; sc.requirements.len()];
     // (site, role, t) -> (required, covered, shortfall, tolerance)
-    let mut expected: HashMap<(usize, &str, i64), (f64, f64, f64, f64)> = HashMap::new();
+    let mut expected: Expected<'_> = HashMap::new();
     for (&(site, role), rows) in &groups {
         let mut covered = vec![Sum::default(); tn];
         for x in plan
@@ -651,7 +654,7 @@ fn coverage(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) -> Vec<Vec<f64>> 
 fn compare_coverage(
     sc: &Scenario,
     rows: &[super::read::CoverageRow],
-    expected: &HashMap<(usize, &str, i64), (f64, f64, f64, f64)>,
+    expected: &Expected<'_>,
     f: &mut Findings,
 ) {
     const FILE: &str = "coverage.csv";

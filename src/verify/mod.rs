@@ -65,7 +65,9 @@ pub fn run(scenario_dir: &Path, out_dir: &Path, previous: Option<&Path>) -> i32 
         );
         return exit::UNREADABLE;
     };
-    let previous = previous.map(Path::to_path_buf).or_else(|| previous_of(out_dir));
+    let previous = previous
+        .map(Path::to_path_buf)
+        .or_else(|| previous_of(out_dir));
     let baseline = match &previous {
         None => None,
         Some(p) => match crate::stability::load_previous(&mut sc, p) {
@@ -74,7 +76,10 @@ pub fn run(scenario_dir: &Path, out_dir: &Path, previous: Option<&Path>) -> i32 
                 for d in diags.errors() {
                     println!("{d}");
                 }
-                println!("the previous plan in {} cannot be read: the plan cannot be verified", p.display());
+                println!(
+                    "the previous plan in {} cannot be read: the plan cannot be verified",
+                    p.display()
+                );
                 return exit::UNREADABLE;
             }
         },
@@ -118,9 +123,12 @@ fn previous_of(out_dir: &Path) -> Option<std::path::PathBuf> {
 
 /// Units of difference, tour by tour, between the plan's new tours and the previous plan's.
 fn tours_changed(plan: &read::PlanFiles, base: &crate::stability::Baseline) -> f64 {
-    let mut diff: std::collections::BTreeMap<(usize, usize, usize, usize), f64> = std::collections::BTreeMap::new();
+    let mut diff: std::collections::BTreeMap<(usize, usize, usize, usize), f64> =
+        std::collections::BTreeMap::new();
     for x in plan.tours.iter().filter(|x| !x.initial && x.start >= 0) {
-        *diff.entry((x.nation, x.unit_type, x.site, x.start as usize)).or_default() += x.units;
+        *diff
+            .entry((x.nation, x.unit_type, x.site, x.start as usize))
+            .or_default() += x.units;
     }
     for (k, (a, _)) in &base.planned {
         *diff.entry(*k).or_default() -= a;
@@ -130,7 +138,11 @@ fn tours_changed(plan: &read::PlanFiles, base: &crate::stability::Baseline) -> f
 
 /// [`verify`], with the previous plan of a nightly rerun (its carried-over tours must already be
 /// in `sc.deployed`, as `stability::load_previous` puts them).
-pub fn verify_with(sc: &Scenario, out_dir: &Path, baseline: Option<&crate::stability::Baseline>) -> Result<Report, crate::diag::Diags> {
+pub fn verify_with(
+    sc: &Scenario,
+    out_dir: &Path,
+    baseline: Option<&crate::stability::Baseline>,
+) -> Result<Report, crate::diag::Diags> {
     let plan = read::read_plan(sc, out_dir)?;
     let mut f = Findings::default();
     for w in plan.warnings.warnings() {
