@@ -7,7 +7,7 @@
 //! of tour starts (pools, limits, reception) have no useful dual once the tours are fixed, so for
 //! those the LP relaxation's duals are used, and the `basis` column says so.
 
-use crate::model::lp::{Lp, RowKind, Var};
+use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
 use crate::output::{fmt_num, Csv};
 use crate::scenario::Mode;
@@ -44,7 +44,7 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<Vec<Bottl
         let d = solved.row_duals.clone().zip(solved.col_duals.clone());
         (d.clone(), d)
     } else {
-        let fixed = fix_tours(&m.lp, &solved.values);
+        let fixed = m.lp.with_integers_fixed(&solved.values, false);
         let f = solve::solve(&fixed, &quiet, None)?;
         let relaxed = solve::solve(&m.lp, &quiet, None)?;
         (f.row_duals.zip(f.col_duals), relaxed.row_duals.zip(relaxed.col_duals))
@@ -168,20 +168,6 @@ impl Acc {
             self.peak_use = self.peak_use.max(1.0);
         }
     }
-}
-
-/// The model with every tour start fixed at its (rounded) value: an LP over the rest.
-fn fix_tours(lp: &Lp, values: &[f64]) -> Lp {
-    let mut fixed = lp.clone();
-    for c in 0..fixed.num_cols() {
-        if fixed.integer[c] {
-            let v = values[c].round();
-            fixed.col_lo[c] = v;
-            fixed.col_hi[c] = v;
-            fixed.integer[c] = false;
-        }
-    }
-    fixed
 }
 
 /// bottlenecks.csv: every input row with a positive marginal value, most valuable first.

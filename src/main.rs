@@ -225,7 +225,7 @@ fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: boo
     };
     let load_ms = t0.elapsed().as_millis() as u64;
     let opts = run::solve_options(&sc, ov, !quiet, json);
-    let form = ov.formulation.unwrap_or(run::DEFAULT_FORMULATION);
+    let form = run::formulation(&sc, ov);
     let out = out.unwrap_or_else(|| run::default_out(&sc));
     let options = run::options_json(&opts, form, previous.as_deref());
     if nightly.skip_if_unchanged && run::plan_is_current(&out, &sc, &options) {

@@ -46,8 +46,15 @@ pub struct Outcome {
     pub solved: Solved,
 }
 
-/// The default formulation, chosen by measurement (README, "Formulation").
-pub const DEFAULT_FORMULATION: Formulation = Formulation::Expanded;
+/// The formulation to build: the flag's, else the default measured best for the mode (README,
+/// "Formulation"): written-out rows for the MIP, aggregate variables (solved by interior point)
+/// for the LP.
+pub fn formulation(sc: &Scenario, ov: &Overrides) -> Formulation {
+    ov.formulation.unwrap_or(match ov.mode.unwrap_or(sc.solver.mode) {
+        Mode::Mip => Formulation::Expanded,
+        Mode::Lp => Formulation::Aggregated,
+    })
+}
 
 /// Where a `solve` run is, for the signal watchdog in `main`. HiGHS polls the interrupt flag
 /// only between its steps, and a large model's presolve or first LP can run for minutes without
@@ -124,6 +131,9 @@ pub fn solve_options(sc: &Scenario, ov: &Overrides, log: bool, log_json: bool) -
         threads: ov.threads.unwrap_or(sc.solver.threads),
         log,
         log_json,
+        // Interior point is much faster than simplex on the aggregated LP, and simplex on the
+        // written-out one (README, "Formulation").
+        lp_solver: (formulation(sc, ov) == Formulation::Aggregated).then_some("ipm"),
     }
 }
 
@@ -161,7 +171,7 @@ pub fn solve_scenario(
         row_names: (0..m.lp.num_rows()).map(|r| m.row_name(r)).collect(),
     });
     let t1 = Instant::now();
-    let solved = solve::solve(&m.lp, opts, mps_req.as_ref()).map_err(|e| Failure {
+    let solved = solve::solve_plan(&m.lp, opts, mps_req.as_ref()).map_err(|e| Failure {
         code: match e {
             SolveError::Infeasible | SolveError::Unbounded => exit::INFEASIBLE,
             SolveError::NoSolution(_) => exit::NO_SOLUTION,

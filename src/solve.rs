@@ -33,6 +33,8 @@ pub struct SolveOptions {
     pub log: bool,
     /// Progress as one JSON object per line (for schedulers) instead of HiGHS's text log.
     pub log_json: bool,
+    /// HiGHS `solver` for LPs: "simplex", "ipm" or "choose" (None = HiGHS's default).
+    pub lp_solver: Option<&'static str>,
 }
 
 /// `Optimal`: proven within the requested gap. `Feasible`: stopped by a limit with a plan in hand.
@@ -146,6 +148,43 @@ unsafe extern "C" fn callback(
     }
 }
 
+/// Solves `lp`; in `mip` mode, when HiGHS finds no plan within the time limit, falls back to the
+/// LP relaxation rounded down.
+///
+/// Rounding down is always feasible here: every row on tour starts is a `≤` with nonnegative
+/// coefficients (pools, caps, limits, reception), coverage and sustainment have priced slack, and
+/// pinned starts are whole numbers the relaxation already exceeds. The continuous rest is then
+/// re-optimised with the tours fixed, and the gap is reported against the LP bound, so a planner
+/// always gets a plan and an honest measure of how far it may be from the best.
+pub fn solve_plan(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, SolveError> {
+    match solve(lp, opts, mps) {
+        Err(SolveError::NoSolution(why)) if opts.mode == Mode::Mip && lp.integer.iter().any(|&b| b) => rounded_relaxation(lp, opts, &why),
+        other => other,
+    }
+}
+
+fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved, SolveError> {
+    let started = Instant::now();
+    if opts.log {
+        eprintln!("the MIP found no plan within {} s ({why}): rounding the LP relaxation down instead", opts.time_limit_s);
+    }
+    // The relaxation gets a budget of its own (at least a minute): without it there is no plan.
+    let budget = SolveOptions { mode: Mode::Lp, log_json: false, time_limit_s: opts.time_limit_s.max(60.0), ..opts.clone() };
+    let relaxed = solve(lp, &budget, None)?;
+    let fixed = solve(&lp.with_integers_fixed(&relaxed.values, true), &budget, None)?;
+    let (ub, lb) = (fixed.solver_objective, relaxed.solver_objective);
+    let gap = if ub.abs() > 1e-9 { ((ub - lb) / ub.abs()).max(0.0) } else { 0.0 };
+    Ok(Solved {
+        status: Status::Feasible,
+        values: fixed.values,
+        solver_objective: ub,
+        gap,
+        row_duals: None,
+        col_duals: None,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
 /// Solves `lp` with HiGHS.
 pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, SolveError> {
     let started = Instant::now();
@@ -212,8 +251,8 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     model.try_set_option("time_limit", opts.time_limit_s).map_err(opt_err("time_limit"))?;
     model.try_set_option("mip_rel_gap", opts.mip_gap).map_err(opt_err("mip_rel_gap"))?;
     model.try_set_option("threads", opts.threads as i32).map_err(opt_err("threads"))?;
-    if let Ok(v) = std::env::var("ROTAPLAN_HIGHS_SOLVER") {
-        model.try_set_option("solver", v.as_str()).map_err(opt_err("solver"))?;
+    if let (false, Some(v)) = (integer, opts.lp_solver) {
+        model.try_set_option("solver", v).map_err(opt_err("solver"))?;
     }
     // Determinism: one fixed random seed (HiGHS's default, set explicitly).
     model.try_set_option("random_seed", 0).map_err(opt_err("random_seed"))?;

@@ -152,6 +152,22 @@ impl Lp {
         out
     }
 
+    /// A copy with every integer column fixed at `values` (rounded to nearest, or down when
+    /// `down`): an LP over the continuous rest.
+    pub fn with_integers_fixed(&self, values: &[f64], down: bool) -> Lp {
+        let mut fixed = self.clone();
+        for c in 0..fixed.num_cols() {
+            if fixed.integer[c] {
+                let v = if down { (values[c] + 1e-6).floor() } else { values[c].round() };
+                let v = v.max(fixed.col_lo[c]);
+                fixed.col_lo[c] = v;
+                fixed.col_hi[c] = v;
+                fixed.integer[c] = false;
+            }
+        }
+        fixed
+    }
+
     /// The largest violation of any row or bound by `x` (for sanity checks of solver output).
     pub fn max_violation(&self, x: &[f64]) -> f64 {
         let mut worst: f64 = 0.0;
