@@ -94,6 +94,38 @@ pub fn parse_date(cell: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d").ok()
 }
 
+/// Line numbers of byte offsets, counted the way an editor shows them: `\n`, `\r\n` and a lone
+/// `\r` each end a line. (The csv crate's own line count is one short after `\r\n` endings: it
+/// places a record's start before the `\n` of the previous line's ending.)
+struct LineCounter<'t> {
+    text: &'t [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
+    }
+
+    /// The line where the record starting at `byte` begins: line endings at `byte` belong to
+    /// the previous line. Offsets must not decrease from one call to the next.
+    fn line_at(&mut self, byte: usize) -> usize {
+        let mut end = byte.min(self.text.len());
+        while end < self.text.len() && matches!(self.text[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        while self.pos < end {
+            let b = self.text[self.pos];
+            if b == b'\n' || (b == b'\r' && self.text.get(self.pos + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+            self.pos += 1;
+        }
+        self.line
+    }
+}
+
 impl Table {
     /// Reads `dir/file`. Returns `None` (with the reason in `diags`) when the file is absent,
     /// unreadable, or lacks a required column; rows are still checked for width.
@@ -130,16 +162,17 @@ impl Table {
             .from_reader(text.as_bytes());
         let mut headers: Option<(usize, Vec<String>)> = None;
         let mut rows = Vec::new();
+        let mut lines = LineCounter::new(text);
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line() as usize);
+                    let line = e.position().map(|p| lines.line_at(p.byte() as usize));
                     diags.error(file, line, None, format!("malformed CSV: {e}"));
                     return None;
                 }
             };
-            let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+            let line = record.position().map_or(0, |p| lines.line_at(p.byte() as usize));
             let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
             if cells.iter().all(String::is_empty) {
                 continue; // blank line, or a spreadsheet row of empty cells
@@ -150,16 +183,20 @@ impl Table {
                 rows.push(Row { line, cells });
             }
         }
-        let Some((header_line, headers)) = headers else {
+        let Some((header_line, mut headers)) = headers else {
             diags.error(file, Some(1), None, "file is empty: a header row is required");
             return None;
         };
+        // Spreadsheets save their used range: trailing separators on the header are not columns.
+        while headers.last().is_some_and(String::is_empty) {
+            headers.pop();
+        }
         let mut index = HashMap::new();
         let mut ok = true;
         for (i, h) in headers.iter().enumerate() {
             if h.is_empty() {
-                diags.error(file, Some(header_line), None, format!("header cell {} is blank", i + 1));
-                ok = false;
+                // A column without a name is an extra column like any other: its cells are ignored.
+                diags.warn(file, Some(header_line), None, format!("header cell {} is blank: that column is ignored", i + 1));
             } else if index.insert(h.clone(), i).is_some() {
                 diags.error(file, Some(header_line), Some(h), "duplicate column in the header");
                 ok = false;
@@ -284,11 +321,16 @@ impl Table {
     pub fn opt_whole(&self, row: &Row, col: &str, min: u64, d: &mut Diags) -> Result<Option<u64>, ()> {
         match self.opt_num(row, col, min as f64, d)? {
             None => Ok(None),
-            Some(v) if v.fract() == 0.0 && v <= 4.0e15 => Ok(Some(v as u64)),
-            Some(v) => {
+            Some(v) if v.fract() != 0.0 => {
                 d.error(&self.file, Some(row.line), Some(col), format!("expected a whole number, got {v}"));
                 Err(())
             }
+            Some(v) if v > 4.0e15 => {
+                let cell = self.get(row, col).unwrap_or_default();
+                d.error(&self.file, Some(row.line), Some(col), format!("`{cell}` is too large"));
+                Err(())
+            }
+            Some(v) => Ok(Some(v as u64)),
         }
     }
 
@@ -399,6 +441,17 @@ mod tests {
         assert!(Table::parse("t.csv", b"a,x\n1,2\n", &["a", "b"], &[], &mut d).is_none());
         assert!(d.errors().any(|e| e.to_string() == "t.csv:1: b: required column is missing"));
         assert!(d.warnings().any(|e| e.to_string().contains("x: warning: unknown column")));
+    }
+
+    #[test]
+    fn line_numbers_with_any_line_ending() {
+        for nl in ["\n", "\r\n", "\r"] {
+            let src = ["h", "a", "", "b", "\"c", "d\"", "e"].join(nl) + nl;
+            let mut d = Diags::default();
+            let t = Table::parse("t.csv", src.as_bytes(), &["h"], &[], &mut d).unwrap();
+            let lines: Vec<usize> = t.rows.iter().map(|r| r.line).collect();
+            assert_eq!(lines, [2, 4, 5, 7], "line ending {nl:?}");
+        }
     }
 
     #[test]
