@@ -6,6 +6,7 @@
 
 use super::table::Table;
 use super::*;
+use chrono::Datelike;
 use crate::diag::Diags;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, Reversed};
@@ -113,8 +114,8 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         cx.d,
     );
     let unit_types = cx.unit_types(unit_types_t.as_ref());
-    let nation_ix = index_of(nations.iter().map(|n| n.code.as_str()));
-    let unit_ix = index_of(unit_types.iter().map(|u| u.code.as_str()));
+    let nation_ix = with_broken(index_of(nations.iter().map(|n| n.code.as_str())), nations_t.as_ref(), "nation");
+    let unit_ix = with_broken(index_of(unit_types.iter().map(|u| u.code.as_str())), unit_types_t.as_ref(), "unit_type");
     let offers_t = required(
         "offers.csv",
         &["nation", "unit_type", "units"],
@@ -139,7 +140,7 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         }
     }
     let nodes = cx.nodes(nodes_t.as_ref());
-    let node_ix = index_of(nodes.iter().map(|n| n.code.as_str()));
+    let node_ix = with_broken(index_of(nodes.iter().map(|n| n.code.as_str())), nodes_t.as_ref(), "node");
 
     let sites_t = required(
         "sites.csv",
@@ -148,7 +149,7 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         cx.d,
     );
     let sites = cx.sites(sites_t.as_ref(), has_network, &node_ix);
-    let site_ix = index_of(sites.iter().map(|s| s.code.as_str()));
+    let site_ix = with_broken(index_of(sites.iter().map(|s| s.code.as_str())), sites_t.as_ref(), "site");
     let requirements_t = required(
         "requirements.csv",
         &["site", "role", "required"],
@@ -252,6 +253,20 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
     Some(scenario)
 }
 
+/// Index value of a code whose defining row has an error (already reported): references to it
+/// are dropped without a second, misleading "unknown code" error.
+const BROKEN: usize = usize::MAX;
+
+/// Adds the codes of `t`'s rows that did not load (column `col`) to `ix` as [`BROKEN`].
+fn with_broken(mut ix: HashMap<String, usize>, t: Option<&Table>, col: &str) -> HashMap<String, usize> {
+    for r in t.map_or(&[][..], |t| &t.rows[..]) {
+        if let Some(code) = t.and_then(|t| t.get(r, col)) {
+            ix.entry(code.to_string()).or_insert(BROKEN);
+        }
+    }
+    ix
+}
+
 fn index_of<'a>(codes: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
     codes.enumerate().map(|(i, c)| (c.to_string(), i)).collect()
 }
@@ -288,23 +303,29 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             return h;
         }
     };
+    // The line of `key = …`, or of a `[key]` table header.
     let line_of = |key: &str| -> Option<usize> {
         text.lines()
             .position(|l| {
-                let l = l.trim_start();
+                let l = l.trim();
                 l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('='))
+                    || l.strip_prefix('[').and_then(|r| r.strip_suffix(']')).is_some_and(|r| r.trim() == key)
             })
             .map(|i| i + 1)
     };
     let root: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e.span().map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1);
             d.error(TOML, line, None, format!("not valid TOML: {}", e.message()));
             return h;
         }
     };
     let err = |key: &str, msg: String, d: &mut Diags| d.error(TOML, line_of(key), Some(key), msg);
+    // A key of a section (`[solver]`, …) is named in full: `solver.mode`.
+    let sub_err = |section: &str, key: &str, msg: String, d: &mut Diags| {
+        d.error(TOML, line_of(key), Some(&format!("{section}.{key}")), msg)
+    };
     for (k, v) in &root {
         match (k.as_str(), v) {
             ("name", toml::Value::String(s)) if !s.trim().is_empty() => h.name = s.trim().to_string(),
@@ -337,7 +358,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                     };
                     match float(pv) {
                         Some(x) if x >= 0.0 => *slot = x,
-                        _ => err(pk, format!("penalties.{pk}: expected a number ≥ 0, got {pv}"), d),
+                        _ => sub_err("penalties", pk, format!("expected a number ≥ 0, got {pv}"), d),
                     }
                 }
             }
@@ -346,26 +367,32 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                     match sk.as_str() {
                         "mode" => match sv.as_str().and_then(Mode::parse) {
                             Some(m) => h.solver.mode = m,
-                            None => err(sk, format!("solver.mode: expected \"mip\" or \"lp\", got {sv}"), d),
+                            None => sub_err("solver", sk, format!("expected \"mip\" or \"lp\", got {sv}"), d),
                         },
                         "time_limit_s" => match float(sv) {
                             Some(x) if x > 0.0 => h.solver.time_limit_s = x,
-                            _ => err(sk, format!("solver.time_limit_s: expected seconds > 0, got {sv}"), d),
+                            _ => sub_err("solver", sk, format!("expected seconds > 0, got {sv}"), d),
                         },
                         "mip_gap" => match float(sv) {
                             Some(x) if x >= 0.0 => h.solver.mip_gap = x,
-                            _ => err(sk, format!("solver.mip_gap: expected a number ≥ 0, got {sv}"), d),
+                            _ => sub_err("solver", sk, format!("expected a number ≥ 0, got {sv}"), d),
                         },
                         "threads" => match whole(sv, 1) {
                             Some(n) if n <= 1024 => h.solver.threads = n as u32,
-                            _ => err(sk, format!("solver.threads: expected a whole number ≥ 1, got {sv}"), d),
+                            _ => sub_err("solver", sk, format!("expected a whole number ≥ 1 (at most 1024), got {sv}"), d),
                         },
                         _ => d.warn(TOML, line_of(sk), Some(&format!("solver.{sk}")), "unknown key, ignored"),
                     }
                 }
             }
             ("name" | "description" | "start" | "penalties" | "solver", v) => {
-                err(k, format!("unexpected value {v}"), d);
+                let want = match k.as_str() {
+                    "start" => "a date YYYY-MM-DD such as 2027-01-04",
+                    "name" => "a non-blank text",
+                    "description" => "a text",
+                    _ => "a table of settings",
+                };
+                err(k, format!("expected {want}, got {v}"), d);
             }
             _ => d.warn(TOML, line_of(k), Some(k), "unknown key, ignored"),
         }
@@ -380,6 +407,21 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
     }
     if !root.contains_key("periods") {
         d.error(TOML, None, Some("periods"), "required key is missing");
+    }
+    // Every date of the horizon must be a YYYY-MM-DD date (and representable at all).
+    if let (Some(start), Some(periods)) = (h.start, h.periods) {
+        let last_day = (periods as i64)
+            .checked_mul(h.period_days as i64)
+            .and_then(|days| chrono::Duration::try_days(days - 1))
+            .and_then(|span| start.checked_add_signed(span));
+        if last_day.is_none_or(|day| day.year() > 9999) {
+            err(
+                "periods",
+                format!("{periods} periods of {} days from {start} end after 9999-12-31", h.period_days),
+                d,
+            );
+            h.periods = None;
+        }
     }
     h
 }
@@ -410,12 +452,38 @@ struct Cx<'a> {
 fn lookup(t: &Table, r: &super::table::Row, col: &str, ix: &HashMap<String, usize>, what: &str, d: &mut Diags) -> Option<usize> {
     let code = t.code(r, col, d)?;
     match ix.get(&code) {
+        Some(&BROKEN) => None,
         Some(&i) => Some(i),
         None => {
             d.error(&t.file, Some(r.line), Some(col), format!("unknown {what} `{code}`"));
             None
         }
     }
+}
+
+/// An optional latitude or longitude, in degrees within ±`limit`.
+fn coordinate(t: &Table, r: &super::table::Row, col: &str, limit: f64, d: &mut Diags) -> Result<Option<f64>, ()> {
+    match t.opt_num(r, col, -limit, d)? {
+        Some(v) if v > limit => {
+            d.error(&t.file, Some(r.line), Some(col), format!("must be between -{limit} and {limit} degrees, got {v}"));
+            Err(())
+        }
+        v => Ok(v),
+    }
+}
+
+/// The longest duration accepted, in days (about 2,700 years): anything longer is a typing error,
+/// and would overflow the period arithmetic of the model and the dates of the outputs.
+const MAX_DAYS: f64 = 1_000_000.0;
+
+/// Reports a duration (`tour_days`, `transit_days`, …) longer than [`MAX_DAYS`]; true when it is.
+fn too_long(t: &Table, r: &super::table::Row, col: &str, days: f64, d: &mut Diags) -> bool {
+    if days > MAX_DAYS {
+        let cell = t.get(r, col).unwrap_or_default();
+        d.error(&t.file, Some(r.line), Some(col), format!("`{cell}` days is too long (at most {MAX_DAYS} days)"));
+        return true;
+    }
+    false
 }
 
 /// Records a key and reports it when it was seen before.
@@ -490,6 +558,10 @@ impl Cx<'_> {
             else {
                 continue;
             };
+            let long = [("tour_days", tour_days), ("dwell_days", dwell_days), ("handover_days", handover_days)];
+            if long.into_iter().fold(false, |any, (col, v)| too_long(t, r, col, v, d) | any) {
+                continue;
+            }
             let (tour, dwell, handover) = (periods_up(tour_days, p), periods_up(dwell_days, p), periods_up(handover_days, p));
             if handover >= tour {
                 d.error(
@@ -583,8 +655,8 @@ impl Cx<'_> {
             });
             let storage = t.num_or(r, "storage_tons", 0.0, 0.0, d);
             let pax = t.opt_num(r, "pax_per_day", 0.0, d);
-            let lat = t.opt_num(r, "lat", -90.0, d);
-            let lon = t.opt_num(r, "lon", -180.0, d);
+            let lat = coordinate(t, r, "lat", 90.0, d);
+            let lon = coordinate(t, r, "lon", 180.0, d);
             let (Some(code), Some(kind), Some(storage), Ok(pax), Ok(_), Ok(_)) = (code, kind, storage, pax, lat, lon) else {
                 continue;
             };
@@ -612,8 +684,8 @@ impl Cx<'_> {
             let d = &mut *self.d;
             let code = t.code(r, "site", d);
             let zone = t.code(r, "zone", d);
-            let lat = t.opt_num(r, "lat", -90.0, d);
-            let lon = t.opt_num(r, "lon", -180.0, d);
+            let lat = coordinate(t, r, "lat", 90.0, d);
+            let lon = coordinate(t, r, "lon", 180.0, d);
             let (mut node, mut reception, mut ok) = (None, None, true);
             if has_network {
                 match lookup(t, r, "node", nodes, "node", d) {
@@ -695,6 +767,7 @@ impl Cx<'_> {
             let nation = match t.text(r, "nation", d) {
                 Some(s) if s == "*" => Some(None),
                 Some(s) => match nations.get(&s) {
+                    Some(&BROKEN) => None,
                     Some(&i) => Some(Some(i)),
                     None => {
                         d.error(&t.file, Some(r.line), Some("nation"), format!("unknown nation `{s}` (or `*` for all)"));
@@ -859,6 +932,9 @@ impl Cx<'_> {
             };
             if from == to {
                 d.error(&t.file, Some(r.line), Some("to"), "an arc must join two different nodes");
+                continue;
+            }
+            if too_long(t, r, "transit_days", transit, d) {
                 continue;
             }
             let bidi = bidi.unwrap_or(false);
