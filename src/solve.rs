@@ -251,8 +251,13 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     model.try_set_option("time_limit", opts.time_limit_s).map_err(opt_err("time_limit"))?;
     model.try_set_option("mip_rel_gap", opts.mip_gap).map_err(opt_err("mip_rel_gap"))?;
     model.try_set_option("threads", opts.threads as i32).map_err(opt_err("threads"))?;
-    if let (false, Some(v)) = (integer, opts.lp_solver) {
-        model.try_set_option("solver", v).map_err(opt_err("solver"))?;
+    if let Some(v) = opts.lp_solver {
+        if integer {
+            // The MIP's root LP; later LPs warm-start from its basis with simplex.
+            model.try_set_option("mip_lp_solver", v).map_err(opt_err("mip_lp_solver"))?;
+        } else {
+            model.try_set_option("solver", v).map_err(opt_err("solver"))?;
+        }
     }
     // Determinism: one fixed random seed (HiGHS's default, set explicitly).
     model.try_set_option("random_seed", 0).map_err(opt_err("random_seed"))?;
