@@ -7,7 +7,7 @@
 
 use super::findings::{date_of, day, last_day, qty, Findings};
 use super::read::{PlanFiles, Tour, HALF_MILLI};
-use crate::scenario::{limit_matches, Limit, Mode, Scenario};
+use crate::scenario::{limit_matches, Limit, Mode, Scenario, TourSource};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -276,16 +276,28 @@ fn check_derived(sc: &Scenario, x: &Tour, f: &mut Findings) {
     }
 }
 
-/// Initial tours are fixed inputs: the plan must hold exactly the tours of deployed.csv.
+/// Initial tours are fixed inputs: the plan must hold exactly the tours under way at the start,
+/// those of deployed.csv (and, for `solve --previous` plans, those carried over from the previous
+/// plan, which `stability::load_previous` adds to `sc.deployed`).
 fn check_initial(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) {
     type Key = (usize, usize, usize, i64);
-    let mut want: BTreeMap<Key, (f64, usize)> = BTreeMap::new();
+    // (units, line, file the line is in)
+    let mut want: BTreeMap<Key, (f64, usize, &str)> = BTreeMap::new();
     for it in &sc.deployed {
         let e = want
             .entry((it.nation, it.unit_type, it.site, it.start_period))
-            .or_insert((0.0, it.line));
+            .or_insert((0.0, it.line, it.source.file()));
         e.0 += it.units as f64;
     }
+    let sources = if sc
+        .deployed
+        .iter()
+        .any(|it| it.source != TourSource::Deployed)
+    {
+        "deployed.csv or the previous plan"
+    } else {
+        "deployed.csv"
+    };
     let mut have: BTreeMap<Key, (f64, usize)> = BTreeMap::new();
     for x in plan.tours.iter().filter(|x| x.initial) {
         let e = have
@@ -304,25 +316,35 @@ fn check_initial(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) {
         )
     };
     let tol = 1e-6 + plan.unit_rounding;
-    for (k, &(units, line)) in &want {
+    for (k, &(units, line, file)) in &want {
         let got = have.get(k).map_or(0.0, |h| h.0);
         if got < units - tol {
             f.violation(
-                "deployed.csv",
+                file,
                 Some(line),
                 None,
-                format!("the initial tour of {} {} is missing from deployments.csv: {} unit(s) there with initial=true", qty(units), what(k), qty(got)),
+                format!(
+                    "the initial tour of {} {} is missing from deployments.csv: {} unit(s) there with initial=true",
+                    qty(units),
+                    what(k),
+                    qty(got)
+                ),
             );
         }
     }
     for (k, &(units, line)) in &have {
         match want.get(k) {
-            None => f.violation("deployments.csv", Some(line), None, format!("initial tour of {} is not in deployed.csv (initial tours cannot be moved or added)", what(k))),
-            Some(&(w, wl)) if units > w + tol => f.violation(
+            None => f.violation(
                 "deployments.csv",
                 Some(line),
                 None,
-                format!("{} initial unit(s) of {}, but deployed.csv:{wl} has {}", qty(units), what(k), qty(w)),
+                format!("initial tour of {} is not in {sources} (initial tours cannot be moved or added)", what(k)),
+            ),
+            Some(&(w, wl, file)) if units > w + tol => f.violation(
+                "deployments.csv",
+                Some(line),
+                None,
+                format!("{} initial unit(s) of {}, but {file}:{wl} has {}", qty(units), what(k), qty(w)),
             ),
             Some(_) => {}
         }
