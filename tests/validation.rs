@@ -1329,52 +1329,64 @@ fn no_input_makes_rotaplan_panic() {
             mutants.push((format!("{name} variant {i}"), name.clone(), v));
         }
     }
-    for (what, file, bytes) in mutants {
-        let dir = base.write();
-        std::fs::write(dir.path().join(&file), &bytes).unwrap();
-        let c = run_for(&["check", dir.path().to_str().unwrap()], 20, &what);
-        assert!(
-            c.code == 0 || c.code == 2,
-            "{what}: check exit {}\n{}{}",
-            c.code,
-            c.stdout,
-            c.stderr
-        );
-        let out = dir.path().join("out");
-        let s = run_for(
-            &[
-                "solve",
-                dir.path().to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-                "--quiet",
-                "--time-limit",
-                "20",
-            ],
-            40,
-            &what,
-        );
-        if c.code == 2 {
-            assert_eq!(
-                s.code, 2,
-                "{what}: check refused it, solve did not\n{}",
-                s.stderr
-            );
-            assert!(
-                !out.exists(),
-                "{what}: wrote a plan for an invalid scenario"
-            );
-        } else {
-            // Exit 1 here is the known solver failure on huge coefficients (see
-            // `check_accepts_only_what_solve_can_take`); it is not what this test is about.
-            assert!(
-                s.code == 0 || s.code == 1,
-                "{what}: check accepted it, solve exit {}\n{}",
-                s.code,
-                s.stderr
-            );
+    // Four at a time: each mutant is a check and a solve of a tiny scenario.
+    let chunks: Vec<Vec<(String, String, Vec<u8>)>> = (0..4)
+        .map(|k| mutants.iter().skip(k).step_by(4).cloned().collect())
+        .collect();
+    std::thread::scope(|scope| {
+        for chunk in &chunks {
+            let base = &base;
+            scope.spawn(move || {
+                for (what, file, bytes) in chunk {
+                    let (what, file) = (what.as_str(), file.as_str());
+                    let dir = base.write();
+                    std::fs::write(dir.path().join(file), bytes).unwrap();
+                    let c = run_for(&["check", dir.path().to_str().unwrap()], 20, what);
+                    assert!(
+                        c.code == 0 || c.code == 2,
+                        "{what}: check exit {}\n{}{}",
+                        c.code,
+                        c.stdout,
+                        c.stderr
+                    );
+                    let out = dir.path().join("out");
+                    let s = run_for(
+                        &[
+                            "solve",
+                            dir.path().to_str().unwrap(),
+                            "--out",
+                            out.to_str().unwrap(),
+                            "--quiet",
+                            "--time-limit",
+                            "20",
+                        ],
+                        40,
+                        what,
+                    );
+                    if c.code == 2 {
+                        assert_eq!(
+                            s.code, 2,
+                            "{what}: check refused it, solve did not\n{}",
+                            s.stderr
+                        );
+                        assert!(
+                            !out.exists(),
+                            "{what}: wrote a plan for an invalid scenario"
+                        );
+                    } else {
+                        // Exit 1 here is the known solver failure on huge coefficients (see
+                        // `check_accepts_only_what_solve_can_take`); it is not what this test is about.
+                        assert!(
+                            s.code == 0 || s.code == 1,
+                            "{what}: check accepted it, solve exit {}\n{}",
+                            s.code,
+                            s.stderr
+                        );
+                    }
+                }
+            });
         }
-    }
+    });
 }
 
 /// Runs rotaplan, killing it after `secs` seconds (a hang fails the test instead of blocking it),
@@ -1799,4 +1811,41 @@ fn extreme_values_do_not_panic() {
             );
         }
     }
+}
+
+#[test]
+fn a_missing_scenario_directory_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    let c = rotaplan(&["check", missing.to_str().unwrap()]);
+    assert_eq!(c.code, 2, "{}{}", c.stdout, c.stderr);
+    let out = dir.path().join("out");
+    let s = rotaplan(&[
+        "solve",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(s.code, 2, "{}", s.stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn warnings_do_not_stop_a_solve() {
+    // An unknown column, an unknown scenario.toml key and a role no unit type has: three warnings,
+    // and the plan is written.
+    let sc = base()
+        .file("sites.csv", "site,zone,remarks\nS1,east,\nS2,west,\n")
+        .file("scenario.toml", &toml(8, 7, "colour = \"green\""));
+    let sc = append(sc, "requirements.csv", "S1,engineers,1,,,\n");
+    let out = accepted(&sc);
+    assert_eq!(
+        out.lines().filter(|l| l.contains("warning:")).count(),
+        3,
+        "{out}"
+    );
+    let dir = sc.write();
+    let (_, summary) = solve_and_verify(dir.path(), &[]);
+    // The engineers can never be covered: 1 role-unit short in each of the 8 periods at least.
+    assert!(num(&summary, &["shortfall", "role_unit_periods"]) >= 8.0);
 }
