@@ -53,6 +53,7 @@ struct Header {
     period_days: u32,
     penalties: Penalties,
     solver: SolverSettings,
+    stability: Stability,
 }
 
 /// Loads and validates the scenario in `dir`.
@@ -235,6 +236,7 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         period_days: header.period_days,
         penalties: header.penalties.clone(),
         solver: header.solver.clone(),
+        stability: header.stability.clone(),
         nations,
         unit_types,
         offers,
@@ -290,6 +292,10 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             time_limit_s: 300.0,
             mip_gap: 0.005,
             threads: 1,
+        },
+        stability: Stability {
+            freeze_days: 28.0,
+            change_penalty: 10000.0,
         },
     };
     let Some(bytes) = bytes else {
@@ -385,7 +391,23 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                     }
                 }
             }
-            ("name" | "description" | "start" | "penalties" | "solver", v) => {
+            ("stability", toml::Value::Table(t)) => {
+                for (sk, sv) in t {
+                    let slot = match sk.as_str() {
+                        "freeze_days" => &mut h.stability.freeze_days,
+                        "change_penalty" => &mut h.stability.change_penalty,
+                        _ => {
+                            d.warn(TOML, line_of(sk), Some(&format!("stability.{sk}")), "unknown key, ignored");
+                            continue;
+                        }
+                    };
+                    match float(sv) {
+                        Some(x) if x >= 0.0 => *slot = x,
+                        _ => err(sk, format!("stability.{sk}: expected a number ≥ 0, got {sv}"), d),
+                    }
+                }
+            }
+            ("name" | "description" | "start" | "penalties" | "solver" | "stability", v) => {
                 let want = match k.as_str() {
                     "start" => "a date YYYY-MM-DD such as 2027-01-04",
                     "name" => "a non-blank text",
@@ -869,6 +891,7 @@ impl Cx<'_> {
                 start_period: (arrived - start).num_days().div_euclid(p),
                 units: k as u32,
                 line: r.line,
+                source: TourSource::Deployed,
             });
         }
         out
@@ -1108,16 +1131,22 @@ fn check_windows(s: &Scenario, d: &mut Diags) {
     }
 }
 
-/// Lists deployed.csv lines as `5, 7` for messages.
+/// Names the rows of initial tours for messages: `deployed.csv lines 5, 7`.
 fn lines_of(tours: &[&InitialTour]) -> String {
-    let mut ls: Vec<usize> = tours.iter().map(|t| t.line).collect();
-    ls.sort_unstable();
-    ls.dedup();
-    ls.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+    let mut parts = Vec::new();
+    for src in [TourSource::Deployed, TourSource::Previous] {
+        let mut ls: Vec<usize> = tours.iter().filter(|t| t.source == src).map(|t| t.line).collect();
+        ls.sort_unstable();
+        ls.dedup();
+        if !ls.is_empty() {
+            parts.push(format!("{} lines {}", src.file(), ls.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")));
+        }
+    }
+    parts.join("; ")
 }
 
 /// Initial tours are fixed: if they alone break a hard constraint, no plan can exist (SPEC §6.13).
-fn check_initial_tours(s: &Scenario, d: &mut Diags) {
+pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
     let horizon = 0..s.periods as i64;
     let on_ground = |it: &InitialTour, t: i64| {
         let l = s.unit_types[it.unit_type].tour as i64;
@@ -1140,7 +1169,7 @@ fn check_initial_tours(s: &Scenario, d: &mut Diags) {
                     Some(busy[0].line),
                     Some("units"),
                     format!(
-                        "initial tours (deployed.csv lines {}) keep {n} {} {} busy (on tour or in dwell) in the period from {}, more than the pool of {} (offers.csv:{})",
+                        "initial tours ({}) keep {n} {} {} busy (on tour or in dwell) in the period from {}, more than the pool of {} (offers.csv:{})",
                         lines_of(&busy),
                         s.nations[o.nation].code,
                         ut.code,
@@ -1162,7 +1191,7 @@ fn check_initial_tours(s: &Scenario, d: &mut Diags) {
                         Some(ground[0].line),
                         Some("units"),
                         format!(
-                            "initial tours (deployed.csv lines {}) put {n} {} {} on the ground in the period from {}, more than max_deployed {max} (offers.csv:{})",
+                            "initial tours ({}) put {n} {} {} on the ground in the period from {}, more than max_deployed {max} (offers.csv:{})",
                             lines_of(&ground),
                             s.nations[o.nation].code,
                             ut.code,
@@ -1190,7 +1219,7 @@ fn check_initial_tours(s: &Scenario, d: &mut Diags) {
                     Some(l.line),
                     Some("max_troops"),
                     format!(
-                        "initial tours (deployed.csv lines {}) alone put {troops} troops under this limit in the period from {}, above max_troops {}",
+                        "initial tours ({}) alone put {troops} troops under this limit in the period from {}, above max_troops {}",
                         lines_of(&ground),
                         s.period_start(t),
                         l.max_troops
@@ -1219,7 +1248,7 @@ fn check_initial_tours(s: &Scenario, d: &mut Diags) {
                         Some(leaving[0].line),
                         Some("arrived"),
                         format!(
-                            "initial tours (deployed.csv lines {}) send {troops} troops home through `{}` in the period from {}, above its capacity of {cap} (pax_per_day {pax} × {} days, nodes.csv:{})",
+                            "initial tours ({}) send {troops} troops home through `{}` in the period from {}, above its capacity of {cap} (pax_per_day {pax} × {} days, nodes.csv:{})",
                             lines_of(&leaving),
                             node.code,
                             s.period_start(t),
