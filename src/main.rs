@@ -175,7 +175,16 @@ fn main() -> ExitCode {
 }
 
 fn check(dir: &std::path::Path) -> i32 {
-    let out = rotaplan::scenario::load(dir);
+    let mut out = rotaplan::scenario::load(dir);
+    // Numbers that are each fine may still multiply into a model the solver cannot take:
+    // building it (milliseconds) finds them here, as `solve` would.
+    if let Some(sc) = &out.scenario {
+        let ov = Overrides::default();
+        let m = rotaplan::model::build(sc, sc.solver.mode, run::formulation(sc, &ov));
+        if let Some(problem) = m.magnitude_problem() {
+            out.diags.items.push(problem);
+        }
+    }
     for d in &out.diags.items {
         println!("{d}");
     }

@@ -165,6 +165,9 @@ pub fn solve_scenario(
                 "nonzeros": m.lp.nonzeros(), "formulation": form.as_str(), "build_ms": build_ms}),
         );
     }
+    if let Some(problem) = m.magnitude_problem() {
+        return Err(Failure { code: exit::INPUT, message: format!("{problem}\nnothing was solved or written") });
+    }
     let mps_req = mps.map(|p| MpsRequest {
         path: p.to_path_buf(),
         col_names: (0..m.lp.num_cols()).map(|c| m.col_name(c)).collect(),

@@ -168,6 +168,31 @@ impl Lp {
         fixed
     }
 
+    /// The first number the solver would misread as infinite or lose to rounding: a cost,
+    /// coefficient, finite bound or right-hand side of magnitude ≥ `limit`. `Err` names the place:
+    /// `("column", index)` or `("row", index)`.
+    pub fn check_magnitudes(&self, limit: f64) -> Result<(), (&'static str, usize, f64)> {
+        let big = |v: f64| v.is_finite() && v.abs() >= limit || v.is_nan();
+        for c in 0..self.num_cols() {
+            for v in [self.cost[c], self.col_lo[c], self.col_hi[c]] {
+                if big(v) {
+                    return Err(("column", c, v));
+                }
+            }
+        }
+        for r in 0..self.num_rows() {
+            for v in [self.row_lo[r], self.row_hi[r]] {
+                if big(v) {
+                    return Err(("row", r, v));
+                }
+            }
+            if let Some((_, v)) = self.row_entries(r).find(|&(_, v)| big(v)) {
+                return Err(("row", r, v));
+            }
+        }
+        Ok(())
+    }
+
     /// The largest violation of any row or bound by `x` (for sanity checks of solver output).
     pub fn max_violation(&self, x: &[f64]) -> f64 {
         let mut worst: f64 = 0.0;

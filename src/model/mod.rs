@@ -608,3 +608,63 @@ impl Model<'_> {
         }
     }
 }
+
+impl Model<'_> {
+    /// The input row behind a column or row, for messages about the model: (file, line).
+    fn source(&self, what: &str, i: usize) -> (&'static str, Option<usize>) {
+        let sc = self.sc;
+        let net = sc.network.as_ref();
+        if what == "column" {
+            return match self.lp.var[i] {
+                Var::Tour { triple, .. } | Var::Ground { triple, .. } | Var::Change { triple, .. } => {
+                    ("offers.csv", Some(sc.offers[self.triples[triple as usize].offer].line))
+                }
+                Var::Started { offer, .. } => ("offers.csv", Some(sc.offers[offer as usize].line)),
+                Var::Short { req, .. } => ("requirements.csv", Some(sc.requirements[req as usize].line)),
+                Var::Flow { arc, .. } => ("arcs.csv", net.map(|n| n.arcs[arc as usize].line)),
+                Var::Output { supply, .. } => ("supply.csv", net.map(|n| n.supply[supply as usize].line)),
+                Var::Demand { .. } => ("consumption.csv", None),
+                Var::Stock { w, .. } => ("nodes.csv", net.map(|n| n.nodes[w as usize].line)),
+                Var::Unmet { .. } => ("commodities.csv", None),
+                Var::DosShort { .. } => ("scenario.toml", None),
+            };
+        }
+        match self.lp.row_kind[i] {
+            RowKind::Pool { offer, .. } | RowKind::MaxDeployed { offer, .. } | RowKind::StartedDef { offer, .. } => {
+                ("offers.csv", Some(sc.offers[offer as usize].line))
+            }
+            RowKind::Coverage { site, role, .. } => (
+                "requirements.csv",
+                sc.requirements.iter().find(|r| r.site == site as usize && r.role == self.roles[role as usize]).map(|r| r.line),
+            ),
+            RowKind::ContingentLimit { limit, .. } => ("limits.csv", Some(sc.limits[limit as usize].line)),
+            RowKind::Reception { node, .. } => ("nodes.csv", net.map(|n| n.nodes[node as usize].line)),
+            RowKind::GroundDef { triple, .. } | RowKind::ChangeUp { triple, .. } | RowKind::ChangeDown { triple, .. } => {
+                ("offers.csv", Some(sc.offers[self.triples[triple as usize].offer].line))
+            }
+            RowKind::DemandDef { .. } => ("consumption.csv", None),
+            RowKind::ArcCapacity { arc, .. } => ("arcs.csv", net.map(|n| n.arcs[arc as usize].line)),
+            RowKind::Storage { w, .. } => ("nodes.csv", net.map(|n| n.nodes[w as usize].line)),
+            RowKind::Balance { .. } | RowKind::UnmetCap { .. } => ("initial_stocks.csv", None),
+            RowKind::DaysOfSupply { .. } => ("commodities.csv", None),
+        }
+    }
+
+    /// Inputs each within range can still multiply into numbers the solver reads as infinite
+    /// (HiGHS treats 1e20 as ∞) or cannot solve reliably. Both `check` and `solve` call this, so
+    /// they agree on what is an input error.
+    pub fn magnitude_problem(&self) -> Option<crate::diag::Diag> {
+        let (what, i, v) = self.lp.check_magnitudes(1e15).err()?;
+        let (file, line) = self.source(what, i);
+        let name = if what == "column" { self.col_name(i) } else { self.row_name(i) };
+        Some(crate::diag::Diag {
+            severity: crate::diag::Severity::Error,
+            file: file.to_string(),
+            line,
+            column: None,
+            message: format!(
+                "a value here, or its product with a penalty, priority or period length, puts {v:e} into the model ({name}): too large to solve reliably (keep it below 1e15)"
+            ),
+        })
+    }
+}

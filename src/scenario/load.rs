@@ -403,7 +403,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                     };
                     match float(sv) {
                         Some(x) if x >= 0.0 => *slot = x,
-                        _ => err(sk, format!("stability.{sk}: expected a number ≥ 0, got {sv}"), d),
+                        _ => sub_err("stability", sk, format!("expected a number ≥ 0, got {sv}"), d),
                     }
                 }
             }

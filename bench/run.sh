@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# rotaplan benchmarks (`make bench`): solves a ladder of generated sizes and the coalition
+# scenarios, and prints per run the model size, load/build/solve/write times, peak memory,
+# status and gap. Results go to bench/results/<UTC date-time>.csv and bench/results/latest.csv,
+# so a run can be compared with the last one (the previous latest.csv is kept as previous.csv).
+#
+# Environment: BENCH_TIME_LIMIT (seconds per solve, default 60), BENCH_QUICK=1 (small ladder only),
+# BENCH_MODE (mip or lp, default mip).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=target/release/rotaplan
+LIMIT=${BENCH_TIME_LIMIT:-60}
+MODE=${BENCH_MODE:-mip}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+command -v /usr/bin/time >/dev/null || { echo "bench needs GNU time (/usr/bin/time): apt-get install time"; exit 1; }
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=bench/results/$stamp.csv
+echo "run,mode,formulation,variables,integer_variables,constraints,nonzeros,load_ms,build_ms,solve_ms,bottlenecks_ms,write_ms,wall_s,peak_mb,status,gap,objective,overhead_pct" > "$out"
+
+# name nations sites unit_types periods nodes
+ladder=(
+  "gen-S 5 8 4 52 15"
+  "gen-M 10 15 6 104 30"
+  "gen-L 20 30 8 104 60"
+  "gen-XL 30 60 10 104 120"
+  "gen-XL-T52 30 60 10 52 120"
+  "gen-XL-N15 15 60 10 104 120"
+  "gen-XL-S30 30 30 10 104 90"
+)
+[ "${BENCH_QUICK:-0}" = 1 ] && ladder=("${ladder[@]:0:2}")
+
+run() { # name scenario_dir [extra solve args]
+  local name=$1 dir=$2; shift 2
+  local o="$WORK/out-$name"
+  local t0=$(date +%s.%N)
+  local code=0
+  /usr/bin/time -f "%M" -o "$WORK/mem" "$BIN" solve "$dir" --out "$o" --quiet --mode "$MODE" --time-limit "$LIMIT" "$@" > "$WORK/stdout" 2> "$WORK/stderr" || code=$?
+  local wall=$(echo "$(date +%s.%N) - $t0" | bc)
+  local mem_kb=$(tail -1 "$WORK/mem")
+  if [ "$code" != 0 ]; then
+    echo "$name,$MODE,,,,,,,,,,,$wall,$((mem_kb / 1024)),exit-$code,,," >> "$out"
+    printf '%-14s exit %s: %s\n' "$name" "$code" "$(tail -1 "$WORK/stderr")"
+    return
+  fi
+  python3 - "$o/summary.json" "$name" "$wall" "$mem_kb" >> "$out" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1])); name, wall, mem = sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+m, t = s["model"], s["timings_ms"]
+own = t["load"] + t["build"] + t["write"]
+total = own + t["solve"] + t.get("bottlenecks", 0)
+print(",".join(str(v) for v in [name, s["mode"], m.get("formulation", ""), m["variables"], m["integer_variables"], m["constraints"], m["nonzeros"],
+      t["load"], t["build"], t["solve"], t.get("bottlenecks", 0), t["write"], round(wall, 2), mem // 1024, s["status"], s["gap"], s["objective"],
+      round(100.0 * own / max(total, 1), 2)]))
+PY
+  tail -1 "$out" | awk -F, '{printf "%-14s %8s vars %8s rows %9s nz  build %6s ms  solve %7s ms  peak %5s MB  %-8s gap %s  overhead %s%%\n", $1, $4, $6, $7, $9, $10, $14, $15, $16, $18}'
+}
+
+for step in "${ladder[@]}"; do
+  read -r name n s u t w <<< "$step"
+  "$BIN" generate "$WORK/$name" --nations "$n" --sites "$s" --unit-types "$u" --periods "$t" --nodes "$w" --seed 1 > /dev/null
+  run "$name" "$WORK/$name"
+done
+for sc in inputs/reassurance-10k inputs/coalition-30k inputs/frontline-100k; do
+  [ -d "$sc" ] && run "$(basename "$sc")" "$sc"
+done
+
+[ -f bench/results/latest.csv ] && cp bench/results/latest.csv bench/results/previous.csv
+cp "$out" bench/results/latest.csv
+echo "results: $out (also bench/results/latest.csv)"
+if [ -f bench/results/previous.csv ]; then
+  echo "solve time against the previous run (ms):"
+  join -t, -j1 <(tail -n +2 bench/results/previous.csv | cut -d, -f1,10 | sort) <(tail -n +2 "$out" | cut -d, -f1,10 | sort) \
+    | awk -F, '{printf "  %-14s %10s -> %10s\n", $1, $2, $3}'
+fi
