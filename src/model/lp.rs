@@ -172,19 +172,26 @@ impl Lp {
     /// coefficient, finite bound or right-hand side of magnitude ≥ `limit`. `Err` names the place:
     /// `("column", index)` or `("row", index)`.
     pub fn check_magnitudes(&self, limit: f64) -> Result<(), (&'static str, usize, f64)> {
-        let big = |v: f64| v.is_finite() && v.abs() >= limit || v.is_nan();
+        // Costs and coefficients must be finite; bounds may be ±∞ only on their open side.
+        let big = |v: f64| !v.is_finite() || v.abs() >= limit;
+        let big_bound = |v: f64, open: f64| v != open && big(v);
         for c in 0..self.num_cols() {
-            for v in [self.cost[c], self.col_lo[c], self.col_hi[c]] {
-                if big(v) {
-                    return Err(("column", c, v));
-                }
+            if big(self.cost[c]) {
+                return Err(("column", c, self.cost[c]));
+            }
+            if big_bound(self.col_lo[c], f64::NEG_INFINITY) {
+                return Err(("column", c, self.col_lo[c]));
+            }
+            if big_bound(self.col_hi[c], f64::INFINITY) {
+                return Err(("column", c, self.col_hi[c]));
             }
         }
         for r in 0..self.num_rows() {
-            for v in [self.row_lo[r], self.row_hi[r]] {
-                if big(v) {
-                    return Err(("row", r, v));
-                }
+            if big_bound(self.row_lo[r], f64::NEG_INFINITY) {
+                return Err(("row", r, self.row_lo[r]));
+            }
+            if big_bound(self.row_hi[r], f64::INFINITY) {
+                return Err(("row", r, self.row_hi[r]));
             }
             if let Some((_, v)) = self.row_entries(r).find(|&(_, v)| big(v)) {
                 return Err(("row", r, v));
