@@ -67,18 +67,18 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<Vec<Bottl
         // extra unit of that input adds (P for per-day inputs).
         let (k, name, t, per, scale, duals, basis): (&'static str, String, u32, &'static str, f64, &Vec<f64>, &'static str) = match kind {
             RowKind::ArcCapacity { arc, t } => {
-                let net = sc.network.as_ref().expect("arc rows exist with a network");
+                let Some(net) = sc.network.as_ref() else { continue };
                 let a = &net.arcs[arc as usize];
                 let name = format!("{}>{} {} (arcs.csv:{})", net.nodes[a.from].code, net.nodes[a.to].code, a.mode, a.line);
                 ("arc", name, t, "ton/day", pd, &net_rows, basis_net)
             }
             RowKind::Storage { w, t } => {
-                let net = sc.network.as_ref().expect("storage rows exist with a network");
+                let Some(net) = sc.network.as_ref() else { continue };
                 let n = &net.nodes[w as usize];
                 ("storage", format!("{} (nodes.csv:{})", n.code, n.line), t, "ton", 1.0, &net_rows, basis_net)
             }
             RowKind::Reception { node, t } => {
-                let net = sc.network.as_ref().expect("reception rows exist with a network");
+                let Some(net) = sc.network.as_ref() else { continue };
                 let n = &net.nodes[node as usize];
                 ("reception", format!("{} (nodes.csv:{})", n.code, n.line), t, "troop/day", pd, &rot_rows, basis_rot)
             }

@@ -240,9 +240,9 @@ impl<'s> Model<'s> {
                             .clone()
                             .any(|p| sc.active(lim.from, lim.to, p as i64) && self.initial.limit_troops[li][p] >= lim.max_troops - 1e-9)
                     });
+                    let pax_of = |w: usize| sc.network.as_ref().and_then(|n| n.nodes[w].pax_per_day);
                     let reception_full = site.reception.is_some_and(|w| {
-                        let net = sc.network.as_ref().expect("a reception implies the network tables");
-                        net.nodes[w].pax_per_day.is_some_and(|pax| {
+                        pax_of(w).is_some_and(|pax| {
                             let cap = pax * pd;
                             let last = t + l - 1;
                             self.initial.departures[w][t] >= cap - 1e-9 || (last < t_n && self.initial.departures[w][last] >= cap - 1e-9)

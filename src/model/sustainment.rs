@@ -7,6 +7,7 @@
 
 use super::lp::{Col, RowKind, Term, Var};
 use super::Model;
+use crate::scenario::Network;
 
 const INF: f64 = f64::INFINITY;
 
@@ -56,20 +57,19 @@ pub fn build(m: &mut Model) {
         unmet: vec![None; kn * wn * tn],
         dos_short: vec![None; kn * wn * tn],
     };
-    demand(m, &mut v);
-    flows(m, &mut v);
-    depot_output(m, &mut v);
-    stocks(m, &mut v);
-    arc_capacity(m, &v);
-    storage_capacity(m, &v);
-    balance(m, &mut v);
-    days_of_supply(m, &mut v);
+    demand(m, net, &mut v);
+    flows(m, net, &mut v);
+    depot_output(m, net, &mut v);
+    stocks(m, net, &mut v);
+    arc_capacity(m, net, &v);
+    storage_capacity(m, net, &v);
+    balance(m, net, &mut v);
+    days_of_supply(m, net, &mut v);
     m.net = Some(v);
 }
 
 /// Tons of commodity k a day per unit of each type (0 where not listed).
-fn consumption(m: &Model, k: usize) -> Vec<f64> {
-    let net = m.sc.network.as_ref().expect("sustainment runs with a network");
+fn consumption(m: &Model, net: &Network, k: usize) -> Vec<f64> {
     let mut per_unit = vec![0.0; m.sc.unit_types.len()];
     for c in net.consumption.iter().filter(|c| c.commodity == k) {
         per_unit[c.unit_type] = c.tons_per_day;
@@ -78,12 +78,12 @@ fn consumption(m: &Model, k: usize) -> Vec<f64> {
 }
 
 /// d[k,w,t] = Σ over sites fed at w of consumption·P·(units on the ground), initial tours included.
-fn demand(m: &mut Model, v: &mut NetVars) {
+fn demand(m: &mut Model, net: &Network, v: &mut NetVars) {
     let sc = m.sc;
     let pd = sc.period_days as f64;
     let mut buf = Vec::new();
     for k in 0..v.commodities {
-        let per_unit = consumption(m, k);
+        let per_unit = consumption(m, net, k);
         // Constant demand of the tours under way.
         for it in &sc.deployed {
             let Some(w) = sc.sites[it.site].node else { continue };
@@ -117,9 +117,8 @@ fn demand(m: &mut Model, v: &mut NetVars) {
 }
 
 /// f[k,a,t] ≥ 0 on arcs usable in the sending period t, at cost_per_ton.
-fn flows(m: &mut Model, v: &mut NetVars) {
+fn flows(m: &mut Model, net: &Network, v: &mut NetVars) {
     let sc = m.sc;
-    let net = sc.network.as_ref().expect("sustainment runs with a network");
     for k in 0..v.commodities {
         for (a, arc) in net.arcs.iter().enumerate() {
             for t in 0..v.periods {
@@ -135,9 +134,8 @@ fn flows(m: &mut Model, v: &mut NetVars) {
 }
 
 /// 0 ≤ o[k,w,t] ≤ tons_per_day·P at each supplying node (a bound, so its dual is the column's).
-fn depot_output(m: &mut Model, v: &mut NetVars) {
+fn depot_output(m: &mut Model, net: &Network, v: &mut NetVars) {
     let sc = m.sc;
-    let net = sc.network.as_ref().expect("sustainment runs with a network");
     let pd = sc.period_days as f64;
     for (i, sp) in net.supply.iter().enumerate() {
         for t in 0..v.periods {
@@ -155,9 +153,8 @@ fn depot_output(m: &mut Model, v: &mut NetVars) {
 }
 
 /// I[k,w,t] ≥ 0 at nodes with storage; unmet and days-of-supply shortfall where there is demand.
-fn stocks(m: &mut Model, v: &mut NetVars) {
+fn stocks(m: &mut Model, net: &Network, v: &mut NetVars) {
     let sc = m.sc;
-    let net = sc.network.as_ref().expect("sustainment runs with a network");
     let pd = sc.period_days as f64;
     for (k, com) in net.commodities.iter().enumerate() {
         for (w, node) in net.nodes.iter().enumerate() {
@@ -191,9 +188,8 @@ fn stocks(m: &mut Model, v: &mut NetVars) {
 }
 
 /// Σ_k f[k,a,t] ≤ capacity·P: commodities share an arc's capacity in the sending period.
-fn arc_capacity(m: &mut Model, v: &NetVars) {
+fn arc_capacity(m: &mut Model, net: &Network, v: &NetVars) {
     let sc = m.sc;
-    let net = sc.network.as_ref().expect("sustainment runs with a network");
     let mut buf = Vec::new();
     for (a, arc) in net.arcs.iter().enumerate() {
         for t in 0..v.periods {
@@ -208,8 +204,7 @@ fn arc_capacity(m: &mut Model, v: &NetVars) {
 }
 
 /// Σ_k I[k,w,t] ≤ storage_tons: commodities share a node's storage.
-fn storage_capacity(m: &mut Model, v: &NetVars) {
-    let net = m.sc.network.as_ref().expect("sustainment runs with a network");
+fn storage_capacity(m: &mut Model, net: &Network, v: &NetVars) {
     let mut buf = Vec::new();
     for (w, node) in net.nodes.iter().enumerate() {
         if node.storage_tons <= 0.0 {
@@ -225,9 +220,7 @@ fn storage_capacity(m: &mut Model, v: &NetVars) {
 
 /// Stock balance, and unmet ≤ demand:
 /// I[t] − I[t−1] − o[t] − Σ_in f[t−λ] + Σ_out f[t] + d[t] − unmet[t] = 0, with I[−1] the initial stock.
-fn balance(m: &mut Model, v: &mut NetVars) {
-    let sc = m.sc;
-    let net = sc.network.as_ref().expect("sustainment runs with a network");
+fn balance(m: &mut Model, net: &Network, v: &mut NetVars) {
     let mut initial = vec![0.0; v.commodities * v.nodes];
     for s in &net.initial_stocks {
         initial[s.commodity * v.nodes + s.node] += s.tons;
@@ -287,9 +280,8 @@ fn balance(m: &mut Model, v: &mut NetVars) {
 
 /// I[k,w,t] + dos_short ≥ days_of_supply_k · d[k,w,t]/P where there is demand (slack where d = 0;
 /// at a node without storage the shortfall cannot be avoided).
-fn days_of_supply(m: &mut Model, v: &mut NetVars) {
+fn days_of_supply(m: &mut Model, net: &Network, v: &mut NetVars) {
     let sc = m.sc;
-    let net = sc.network.as_ref().expect("sustainment runs with a network");
     let pd = sc.period_days as f64;
     for (k, com) in net.commodities.iter().enumerate() {
         if com.days_of_supply <= 0.0 {

@@ -336,8 +336,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
         match (k.as_str(), v) {
             ("name", toml::Value::String(s)) if !s.trim().is_empty() => h.name = s.trim().to_string(),
             ("description", toml::Value::String(s)) => h.description = s.clone(),
-            ("start", toml::Value::Datetime(dt)) if dt.date.is_some() && dt.time.is_none() => {
-                let date = dt.date.expect("checked by the guard");
+            ("start", toml::Value::Datetime(toml::value::Datetime { date: Some(date), time: None, .. })) => {
                 h.start = NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32);
             }
             ("start", toml::Value::String(s)) if table::parse_date(s.trim()).is_some() => {
