@@ -33,25 +33,40 @@ pub struct Bottleneck {
     pub basis: &'static str,
 }
 
-/// Finds bottlenecks for a solved model. Costs one LP solve in `lp` mode (none: duals are
-/// there) and two in `mip` mode.
-pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<Vec<Bottleneck>, SolveError> {
+/// Finds bottlenecks for a solved model. Costs no extra solve in `lp` mode (the duals are
+/// there) and two LP solves in `mip` mode; the second, the LP relaxation, is also a lower bound
+/// on the MIP's optimum, returned so the reported gap can use it.
+pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
     // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
     // and must not double the run time of a solve that used its whole limit.
     let share = (opts.time_limit_s * 0.25).max(10.0).min(opts.time_limit_s);
     let quiet = SolveOptions { log: false, log_json: false, mode: Mode::Lp, time_limit_s: share, ..opts.clone() };
-    let (network_duals, rotation_duals) = if m.mode == Mode::Lp {
+    let (network_duals, rotation_duals, relaxation) = if m.mode == Mode::Lp {
         let d = solved.row_duals.clone().zip(solved.col_duals.clone());
-        (d.clone(), d)
+        (d.clone(), d, None)
     } else {
         let fixed = m.lp.with_integers_fixed(&solved.values, false);
         let f = solve::solve(&fixed, &quiet, None)?;
-        let relaxed = solve::solve(&m.lp, &quiet, None)?;
-        (f.row_duals.zip(f.col_duals), relaxed.row_duals.zip(relaxed.col_duals))
+        // The relaxation of a large model may not finish in its share of time: then pools,
+        // limits and reception go without marginal values rather than failing the rest.
+        match solve::solve(&m.lp, &quiet, None) {
+            Ok(relaxed) => {
+                let bound = relaxed.solver_objective;
+                (f.row_duals.zip(f.col_duals), relaxed.row_duals.zip(relaxed.col_duals), Some(bound))
+            }
+            Err(e) => {
+                if opts.log {
+                    eprintln!("note: the LP relaxation did not finish in {share:.0} s ({e}); pools, limits and reception get no marginal value");
+                }
+                (f.row_duals.zip(f.col_duals), None, None)
+            }
+        }
     };
-    let (Some((net_rows, net_cols)), Some((rot_rows, _))) = (network_duals, rotation_duals) else {
-        return Ok(Vec::new());
+    let Some((net_rows, net_cols)) = network_duals else {
+        return Ok((Vec::new(), relaxation));
     };
+    let zeros = vec![0.0; m.lp.num_rows()];
+    let rot_rows = rotation_duals.map(|(rows, _)| rows).unwrap_or(zeros);
     let basis_net = if m.mode == Mode::Lp { "lp" } else { "fixed tours" };
     let basis_rot = if m.mode == Mode::Lp { "lp" } else { "lp relaxation" };
     let x = &solved.values;
@@ -135,7 +150,7 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<Vec<Bottl
         })
         .collect();
     out.sort_by(|a, b| b.marginal_value.total_cmp(&a.marginal_value).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
-    Ok(out)
+    Ok((out, relaxation))
 }
 
 /// Per-input accumulator over periods.

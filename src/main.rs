@@ -40,6 +40,9 @@ enum Command {
         /// No solver log or progress on stderr.
         #[arg(long)]
         quiet: bool,
+        /// How a MIP is searched: auto, mip (branch and bound on everything) or rotation-first (see README).
+        #[arg(long, value_parser = parse_strategy)]
+        strategy: Option<rotaplan::scenario::Strategy>,
         /// Formulation of the windowed sums: expanded or aggregated (see README).
         #[arg(long, value_parser = parse_form)]
         formulation: Option<Formulation>,
@@ -90,6 +93,10 @@ enum Command {
 
 fn parse_mode(s: &str) -> Result<Mode, String> {
     Mode::parse(s).ok_or_else(|| format!("expected mip or lp, got `{s}`"))
+}
+
+fn parse_strategy(s: &str) -> Result<rotaplan::scenario::Strategy, String> {
+    rotaplan::scenario::Strategy::parse(s).ok_or_else(|| format!("expected auto, mip or rotation-first, got `{s}`"))
 }
 
 fn parse_form(s: &str) -> Result<Formulation, String> {
@@ -146,8 +153,8 @@ fn main() -> ExitCode {
     });
     let code = match cli.command {
         Command::Check { scenario } => check(&scenario),
-        Command::Solve { scenario, out, mode, time_limit, gap, threads, quiet, formulation, write_mps, previous, skip_if_unchanged, log_format } => {
-            let ov = Overrides { mode, time_limit_s: time_limit, mip_gap: gap, threads, formulation };
+        Command::Solve { scenario, out, mode, time_limit, gap, threads, quiet, formulation, strategy, write_mps, previous, skip_if_unchanged, log_format } => {
+            let ov = Overrides { mode, time_limit_s: time_limit, mip_gap: gap, threads, formulation, strategy };
             let nightly = Nightly { skip_if_unchanged, json: log_format == "json" };
             solve(&scenario, out, &ov, quiet, write_mps, previous, nightly)
         }

@@ -7,7 +7,9 @@ use crate::model::{self, Formulation};
 use crate::output::{self, Rendered, Timings};
 use crate::plan::{self, Plan};
 use crate::scenario::{self, Mode, Scenario};
-use crate::solve::{self, MpsRequest, SolveError, SolveOptions, Solved};
+use crate::model::lp::Var;
+use crate::scenario::Strategy;
+use crate::solve::{self, MpsRequest, SolveError, SolveOptions, Solved, Status};
 use crate::stability::{self, Baseline};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ pub struct Overrides {
     pub mip_gap: Option<f64>,
     pub threads: Option<u32>,
     pub formulation: Option<Formulation>,
+    pub strategy: Option<solve::Strategy>,
 }
 
 /// How a run ended, with the message for the user.
@@ -134,7 +137,75 @@ pub fn solve_options(sc: &Scenario, ov: &Overrides, log: bool, log_json: bool) -
         // Interior point is much faster than simplex on the aggregated LP, and simplex on the
         // written-out one (README, "Formulation").
         lp_solver: (formulation(sc, ov) == Formulation::Aggregated).then_some("ipm"),
+        strategy: ov.strategy.unwrap_or(sc.solver.strategy),
+        heuristic_effort: sc.solver.heuristic_effort,
     }
+}
+
+/// `auto` solves the rotation first from this many integer tour starts on, when there is a
+/// supply network (measured: README, "Performance").
+pub const ROTATION_FIRST_FROM: usize = 3000;
+
+/// The rotation-first strategy: the rotation MIP alone (no network), then the full model as an
+/// LP with those tours fixed.
+///
+/// The sustainment families add no constraint on tours (unmet demand is priced, not forbidden),
+/// and their terms are never negative, so the rotation MIP's proven bound is a lower bound of the
+/// full model too: the gap reported against it is honest. When the network is roomy the plan is
+/// near-optimal; when sustainment should have changed the tours, the gap shows it.
+fn rotation_first(sc: &Scenario, opts: &SolveOptions, form: Formulation, baseline: Option<&Baseline>, m: &model::Model) -> Result<Solved, SolveError> {
+    let started = Instant::now();
+    let rotation = model::build_with(sc, opts.mode, form, baseline, false);
+    if opts.log {
+        log_event(
+            opts.log_json,
+            &format!(
+                "strategy rotation-first: rotation MIP of {} variables ({} integer), {} constraints first",
+                rotation.lp.num_cols(),
+                rotation.lp.num_integer(),
+                rotation.lp.num_rows()
+            ),
+            serde_json::json!({"event": "phase", "phase": "rotation-mip"}),
+        );
+    }
+    let rot_opts = SolveOptions { time_limit_s: opts.time_limit_s * 0.8, ..opts.clone() };
+    let r = solve::solve_plan(&rotation.lp, &rot_opts, None)?;
+    // The rotation model is built by the same code up to its sustainment families, so its tour
+    // columns are the full model's, in the same order: match them by what they stand for.
+    let starts: BTreeMap<(u32, u32), f64> = rotation
+        .lp
+        .var
+        .iter()
+        .enumerate()
+        .filter_map(|(c, v)| match v {
+            Var::Tour { triple, t } => Some(((*triple, *t), r.values[c].round())),
+            _ => None,
+        })
+        .collect();
+    let mut fixed = m.lp.clone();
+    for c in 0..fixed.num_cols() {
+        if let Var::Tour { triple, t } = fixed.var[c] {
+            let v = starts.get(&(triple, t)).copied().unwrap_or(0.0).max(fixed.col_lo[c]);
+            fixed.col_lo[c] = v;
+            fixed.col_hi[c] = v;
+        }
+        fixed.integer[c] = false;
+    }
+    let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(opts.time_limit_s * 0.2).max(10.0);
+    let lp_opts = SolveOptions { mode: Mode::Lp, time_limit_s: left, ..opts.clone() };
+    let f = solve::solve(&fixed, &lp_opts, None)?;
+    let (upper, lower) = (f.solver_objective, r.bound);
+    let gap = if upper.abs() > 1e-9 { ((upper - lower) / upper.abs()).max(0.0) } else { 0.0 };
+    Ok(Solved {
+        status: if gap <= opts.mip_gap + 1e-12 { Status::Optimal } else { Status::Feasible },
+        values: f.values,
+        solver_objective: upper,
+        bound: lower,
+        gap,
+        row_duals: None,
+        col_duals: None,
+        seconds: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// Builds, solves and renders a loaded scenario (writes nothing).
@@ -148,7 +219,8 @@ pub fn solve_scenario(
     extra: BTreeMap<String, serde_json::Value>,
 ) -> Result<Outcome, Failure> {
     let t0 = Instant::now();
-    let m = model::build_with(sc, opts.mode, form, baseline);
+    let mut extra = extra;
+    let m = model::build_with(sc, opts.mode, form, baseline, true);
     let build_ms = t0.elapsed().as_millis() as u64;
     if opts.log {
         let ints = if opts.mode == Mode::Mip { m.lp.num_integer() } else { 0 };
@@ -174,7 +246,21 @@ pub fn solve_scenario(
         row_names: (0..m.lp.num_rows()).map(|r| m.row_name(r)).collect(),
     });
     let t1 = Instant::now();
-    let solved = solve::solve_plan(&m.lp, opts, mps_req.as_ref()).map_err(|e| Failure {
+    let strategy = match opts.strategy {
+        Strategy::Auto if opts.mode == Mode::Mip && m.net.is_some() && m.lp.num_integer() > ROTATION_FIRST_FROM => Strategy::RotationFirst,
+        Strategy::Auto => Strategy::Mip,
+        s => s,
+    };
+    let solved = if strategy == Strategy::RotationFirst && opts.mode == Mode::Mip && m.net.is_some() {
+        if let Some(req) = &mps_req {
+            solve::write_model(&m.lp, true, req).map_err(|e| Failure { code: exit::OTHER, message: format!("{e}. Nothing was written.") })?;
+        }
+        rotation_first(sc, opts, form, baseline, &m)
+    } else {
+        solve::solve_plan(&m.lp, opts, mps_req.as_ref())
+    };
+    extra.insert("strategy".to_string(), serde_json::json!(strategy.as_str()));
+    let mut solved = solved.map_err(|e| Failure {
         code: match e {
             SolveError::Infeasible | SolveError::Unbounded => exit::INFEASIBLE,
             SolveError::NoSolution(_) => exit::NO_SOLUTION,
@@ -190,7 +276,6 @@ pub fn solve_scenario(
     let solve_ms = t1.elapsed().as_millis() as u64;
     let t2 = Instant::now();
     let mut plan = plan::extract(&m, &solved);
-    let mut extra = extra;
     // The objective evaluated on the plan must match the solver's (plus the constant cost of the
     // initial tours); a mismatch means a modelling bug, and the user should know.
     let mut constant: f64 = plan.tours.iter().filter(|t| t.initial).map(|t| tour_constant(sc, t)).sum();
@@ -224,7 +309,19 @@ pub fn solve_scenario(
     }
     let t3 = Instant::now();
     let bottlenecks = match bottleneck::find(&m, &solved, opts) {
-        Ok(list) => Some(list),
+        Ok((list, relaxation)) => {
+            // The LP relaxation bounds the optimum from below: a tighter bound than the
+            // search's own makes the reported gap smaller, never less honest.
+            if let Some(lower) = relaxation.filter(|&b| b > solved.bound) {
+                let upper = solved.solver_objective;
+                solved.bound = lower;
+                solved.gap = if upper.abs() > 1e-9 { ((upper - lower) / upper.abs()).max(0.0) } else { 0.0 };
+                if solved.gap <= opts.mip_gap + 1e-12 {
+                    solved.status = Status::Optimal;
+                }
+            }
+            Some(list)
+        }
         Err(e) => {
             if opts.log {
                 let msg = format!("warning: bottlenecks not computed ({e})");

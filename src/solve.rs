@@ -6,6 +6,7 @@
 //! an MPS file with the SPEC's row and column names.
 
 use crate::model::lp::Lp;
+pub use crate::scenario::Strategy;
 use crate::scenario::Mode;
 use good_lp::solvers::highs::highs;
 use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
@@ -35,6 +36,11 @@ pub struct SolveOptions {
     pub log_json: bool,
     /// HiGHS `solver` for LPs: "simplex", "ipm" or "choose" (None = HiGHS's default).
     pub lp_solver: Option<&'static str>,
+    /// How a MIP is searched (resolved by the caller: see `run::solve_scenario`).
+    pub strategy: Strategy,
+    /// Share of MIP effort HiGHS spends on primal heuristics (its default 0.05 often finds no
+    /// good plan on rotation models; 0.3 measured best: README, "Performance").
+    pub heuristic_effort: f64,
 }
 
 /// `Optimal`: proven within the requested gap. `Feasible`: stopped by a limit with a plan in hand.
@@ -60,6 +66,8 @@ pub struct Solved {
     pub values: Vec<f64>,
     /// The objective HiGHS reports (compare with the one evaluated on `values`).
     pub solver_objective: f64,
+    /// A proven lower bound on the optimum (the MIP's dual bound; the objective for an LP).
+    pub bound: f64,
     pub gap: f64,
     /// d(objective)/d(rhs) per row; LP only.
     pub row_duals: Option<Vec<f64>>,
@@ -178,6 +186,7 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
         status: Status::Feasible,
         values: fixed.values,
         solver_objective: ub,
+        bound: lb,
         gap,
         row_duals: None,
         col_duals: None,
@@ -195,51 +204,14 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
             status: Status::Optimal,
             values: Vec::new(),
             solver_objective: 0.0,
+            bound: 0.0,
             gap: 0.0,
             row_duals: Some(vec![0.0; lp.num_rows()]),
             col_duals: Some(Vec::new()),
             seconds: 0.0,
         });
     }
-    // Hand the model to HiGHS through good_lp.
-    let mut vars = ProblemVariables::new();
-    let cols: Vec<Variable> = (0..lp.num_cols())
-        .map(|c| {
-            let mut def = variable().min(lp.col_lo[c]).max(lp.col_hi[c]);
-            if integer && lp.integer[c] {
-                def = def.integer();
-            }
-            vars.add(def)
-        })
-        .collect();
-    let mut objective = Expression::with_capacity(lp.num_cols());
-    for (c, &cost) in lp.cost.iter().enumerate() {
-        if cost != 0.0 {
-            objective.add_mul(cost, cols[c]);
-        }
-    }
-    let mut problem = vars.minimise(objective).using(highs);
-    for r in 0..lp.num_rows() {
-        let mut e = Expression::with_capacity(lp.row_start[r + 1] - lp.row_start[r]);
-        for (c, v) in lp.row_entries(r) {
-            e.add_mul(v, cols[c as usize]);
-        }
-        let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
-        // Every row rotaplan builds is one-sided or an equality, so row r is HiGHS row r.
-        let con = if lo == hi {
-            constraint!(e == lo)
-        } else if lo.is_finite() {
-            debug_assert!(hi.is_infinite(), "ranged rows are not built");
-            constraint!(e >= lo)
-        } else {
-            constraint!(e <= hi)
-        };
-        problem.add_constraint(con);
-    }
-    let mut model = problem
-        .try_into_inner()
-        .map_err(|e| SolveError::Other(format!("HiGHS refused the model: {e}")))?;
-
+    let mut model = to_highs(lp, integer)?;
     if let Some(req) = mps {
         write_mps(&mut model, req)?;
     }
@@ -251,6 +223,9 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     model.try_set_option("time_limit", opts.time_limit_s).map_err(opt_err("time_limit"))?;
     model.try_set_option("mip_rel_gap", opts.mip_gap).map_err(opt_err("mip_rel_gap"))?;
     model.try_set_option("threads", opts.threads as i32).map_err(opt_err("threads"))?;
+    if integer {
+        model.try_set_option("mip_heuristic_effort", opts.heuristic_effort).map_err(opt_err("mip_heuristic_effort"))?;
+    }
     if let Some(v) = opts.lp_solver {
         if integer {
             // The MIP's root LP; later LPs warm-start from its basis with simplex.
@@ -327,17 +302,72 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
         0.0
     };
     let solver_objective = solved.objective_value();
+    let bound = if integer && lp.integer.iter().any(|&b| b) {
+        solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite()).unwrap_or(f64::NEG_INFINITY)
+    } else {
+        solver_objective
+    };
     let sol = solved.get_solution();
     let lp_duals = !integer || !lp.integer.iter().any(|&b| b);
     Ok(Solved {
         status,
         values: sol.columns().to_vec(),
         solver_objective,
+        bound,
         gap,
         row_duals: lp_duals.then(|| sol.dual_rows().to_vec()),
         col_duals: lp_duals.then(|| sol.dual_columns().to_vec()),
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Hands `lp` to HiGHS through good_lp and takes the HiGHS model back out.
+fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, SolveError> {
+    // Hand the model to HiGHS through good_lp.
+    let mut vars = ProblemVariables::new();
+    let cols: Vec<Variable> = (0..lp.num_cols())
+        .map(|c| {
+            let mut def = variable().min(lp.col_lo[c]).max(lp.col_hi[c]);
+            if integer && lp.integer[c] {
+                def = def.integer();
+            }
+            vars.add(def)
+        })
+        .collect();
+    let mut objective = Expression::with_capacity(lp.num_cols());
+    for (c, &cost) in lp.cost.iter().enumerate() {
+        if cost != 0.0 {
+            objective.add_mul(cost, cols[c]);
+        }
+    }
+    let mut problem = vars.minimise(objective).using(highs);
+    for r in 0..lp.num_rows() {
+        let mut e = Expression::with_capacity(lp.row_start[r + 1] - lp.row_start[r]);
+        for (c, v) in lp.row_entries(r) {
+            e.add_mul(v, cols[c as usize]);
+        }
+        let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
+        // Every row rotaplan builds is one-sided or an equality, so row r is HiGHS row r.
+        let con = if lo == hi {
+            constraint!(e == lo)
+        } else if lo.is_finite() {
+            debug_assert!(hi.is_infinite(), "ranged rows are not built");
+            constraint!(e >= lo)
+        } else {
+            constraint!(e <= hi)
+        };
+        problem.add_constraint(con);
+    }
+    problem
+        .try_into_inner()
+        .map_err(|e| SolveError::Other(format!("HiGHS refused the model: {e}")))
+
+}
+
+/// Writes `lp` as handed to HiGHS (MPS with the SPEC's names), without solving it.
+pub fn write_model(lp: &Lp, integer: bool, req: &MpsRequest) -> Result<(), SolveError> {
+    let mut model = to_highs(lp, integer)?;
+    write_mps(&mut model, req)
 }
 
 /// Writes the model with family names to an MPS (or, by extension, LP) file.

@@ -93,11 +93,18 @@ pub struct Model<'s> {
 
 /// Builds the whole model.
 pub fn build(sc: &Scenario, mode: Mode, form: Formulation) -> Model<'_> {
-    build_with(sc, mode, form, None)
+    build_with(sc, mode, form, None, true)
 }
 
-/// Builds the whole model, with plan stability against a previous plan when one is given.
-pub fn build_with<'s>(sc: &'s Scenario, mode: Mode, form: Formulation, baseline: Option<&crate::stability::Baseline>) -> Model<'s> {
+/// Builds the model, with plan stability against a previous plan when one is given, and with
+/// or without the sustainment families (`network`; without, it is the rotation model alone).
+pub fn build_with<'s>(
+    sc: &'s Scenario,
+    mode: Mode,
+    form: Formulation,
+    baseline: Option<&crate::stability::Baseline>,
+    network: bool,
+) -> Model<'s> {
     let roles: Vec<String> = {
         let mut r: Vec<String> = sc.requirements.iter().map(|r| r.role.clone()).chain(sc.unit_types.iter().map(|u| u.role.clone())).collect();
         r.sort();
@@ -127,7 +134,7 @@ pub fn build_with<'s>(sc: &'s Scenario, mode: Mode, form: Formulation, baseline:
     m.coverage();
     m.contingent_limits();
     m.reception();
-    if sc.network.is_some() {
+    if network && sc.network.is_some() {
         sustainment::build(&mut m);
     }
     if let Some(b) = baseline {

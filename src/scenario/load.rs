@@ -292,6 +292,8 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             time_limit_s: 300.0,
             mip_gap: 0.005,
             threads: 1,
+            strategy: Strategy::Auto,
+            heuristic_effort: 0.3,
         },
         stability: Stability {
             freeze_days: 28.0,
@@ -381,6 +383,14 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                         "mip_gap" => match float(sv) {
                             Some(x) if x >= 0.0 => h.solver.mip_gap = x,
                             _ => sub_err("solver", sk, format!("expected a number ≥ 0, got {sv}"), d),
+                        },
+                        "heuristic_effort" => match float(sv) {
+                            Some(x) if (0.0..=1.0).contains(&x) => h.solver.heuristic_effort = x,
+                            _ => sub_err("solver", sk, format!("expected a number from 0 to 1, got {sv}"), d),
+                        },
+                        "strategy" => match sv.as_str().and_then(Strategy::parse) {
+                            Some(st) => h.solver.strategy = st,
+                            None => sub_err("solver", sk, format!("expected \"auto\", \"mip\" or \"rotation-first\", got {sv}"), d),
                         },
                         "threads" => match whole(sv, 1) {
                             Some(n) if n <= 1024 => h.solver.threads = n as u32,

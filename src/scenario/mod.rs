@@ -65,6 +65,38 @@ impl Mode {
     }
 }
 
+/// How a MIP is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// `rotation-first` for large models with a supply network, `mip` for the others
+    /// (README, "Performance").
+    Auto,
+    /// HiGHS's branch and bound on the whole model.
+    Mip,
+    /// The rotation MIP without the network first, then the network LP for those tours: a plan
+    /// comes fast at coalition scale, and the gap is measured against a valid bound.
+    RotationFirst,
+}
+
+impl Strategy {
+    pub fn parse(s: &str) -> Option<Strategy> {
+        match s {
+            "auto" => Some(Strategy::Auto),
+            "mip" => Some(Strategy::Mip),
+            "rotation-first" => Some(Strategy::RotationFirst),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Auto => "auto",
+            Strategy::Mip => "mip",
+            Strategy::RotationFirst => "rotation-first",
+        }
+    }
+}
+
 /// Prices of the soft constraints (SPEC §2 `[penalties]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Penalties {
@@ -83,6 +115,9 @@ pub struct SolverSettings {
     pub time_limit_s: f64,
     pub mip_gap: f64,
     pub threads: u32,
+    pub strategy: Strategy,
+    /// HiGHS `mip_heuristic_effort` (0..1).
+    pub heuristic_effort: f64,
 }
 
 /// A contributing nation and the window in which it may start new tours.
