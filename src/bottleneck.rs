@@ -36,11 +36,21 @@ pub struct Bottleneck {
 /// Finds bottlenecks for a solved model. Costs no extra solve in `lp` mode (the duals are
 /// there) and two LP solves in `mip` mode; the second, the LP relaxation, is also a lower bound
 /// on the MIP's optimum, returned so the reported gap can use it.
-pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
+pub fn find(
+    m: &Model,
+    solved: &Solved,
+    opts: &SolveOptions,
+) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
     // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
     // and must not double the run time of a solve that used its whole limit.
     let share = (opts.time_limit_s * 0.25).max(10.0).min(opts.time_limit_s);
-    let quiet = SolveOptions { log: false, log_json: false, mode: Mode::Lp, time_limit_s: share, ..opts.clone() };
+    let quiet = SolveOptions {
+        log: false,
+        log_json: false,
+        mode: Mode::Lp,
+        time_limit_s: share,
+        ..opts.clone()
+    };
     let (network_duals, rotation_duals, relaxation) = if m.mode == Mode::Lp {
         let d = solved.row_duals.clone().zip(solved.col_duals.clone());
         (d.clone(), d, None)
@@ -52,7 +62,11 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bott
         match solve::solve(&m.lp, &quiet, None) {
             Ok(relaxed) => {
                 let bound = relaxed.solver_objective;
-                (f.row_duals.zip(f.col_duals), relaxed.row_duals.zip(relaxed.col_duals), Some(bound))
+                (
+                    f.row_duals.zip(f.col_duals),
+                    relaxed.row_duals.zip(relaxed.col_duals),
+                    Some(bound),
+                )
             }
             Err(e) => {
                 if opts.log {
@@ -67,8 +81,16 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bott
     };
     let zeros = vec![0.0; m.lp.num_rows()];
     let rot_rows = rotation_duals.map(|(rows, _)| rows).unwrap_or(zeros);
-    let basis_net = if m.mode == Mode::Lp { "lp" } else { "fixed tours" };
-    let basis_rot = if m.mode == Mode::Lp { "lp" } else { "lp relaxation" };
+    let basis_net = if m.mode == Mode::Lp {
+        "lp"
+    } else {
+        "fixed tours"
+    };
+    let basis_rot = if m.mode == Mode::Lp {
+        "lp"
+    } else {
+        "lp relaxation"
+    };
     let x = &solved.values;
     let sc = m.sc;
     let pd = sc.period_days as f64;
@@ -80,28 +102,62 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bott
         let rhs = m.lp.row_hi[r];
         // Each family: its input row, the capacity it stands for, and how many rhs units one
         // extra unit of that input adds (P for per-day inputs).
-        let (k, name, t, per, scale, duals, basis): (&'static str, String, u32, &'static str, f64, &Vec<f64>, &'static str) = match kind {
+        let (k, name, t, per, scale, duals, basis): (
+            &'static str,
+            String,
+            u32,
+            &'static str,
+            f64,
+            &Vec<f64>,
+            &'static str,
+        ) = match kind {
             RowKind::ArcCapacity { arc, t } => {
-                let Some(net) = sc.network.as_ref() else { continue };
+                let Some(net) = sc.network.as_ref() else {
+                    continue;
+                };
                 let a = &net.arcs[arc as usize];
-                let name = format!("{}>{} {} (arcs.csv:{})", net.nodes[a.from].code, net.nodes[a.to].code, a.mode, a.line);
+                let name = format!(
+                    "{}>{} {} (arcs.csv:{})",
+                    net.nodes[a.from].code, net.nodes[a.to].code, a.mode, a.line
+                );
                 ("arc", name, t, "ton/day", pd, &net_rows, basis_net)
             }
             RowKind::Storage { w, t } => {
-                let Some(net) = sc.network.as_ref() else { continue };
+                let Some(net) = sc.network.as_ref() else {
+                    continue;
+                };
                 let n = &net.nodes[w as usize];
-                ("storage", format!("{} (nodes.csv:{})", n.code, n.line), t, "ton", 1.0, &net_rows, basis_net)
+                (
+                    "storage",
+                    format!("{} (nodes.csv:{})", n.code, n.line),
+                    t,
+                    "ton",
+                    1.0,
+                    &net_rows,
+                    basis_net,
+                )
             }
             RowKind::Reception { node, t } => {
-                let Some(net) = sc.network.as_ref() else { continue };
+                let Some(net) = sc.network.as_ref() else {
+                    continue;
+                };
                 let n = &net.nodes[node as usize];
-                ("reception", format!("{} (nodes.csv:{})", n.code, n.line), t, "troop/day", pd, &rot_rows, basis_rot)
+                (
+                    "reception",
+                    format!("{} (nodes.csv:{})", n.code, n.line),
+                    t,
+                    "troop/day",
+                    pd,
+                    &rot_rows,
+                    basis_rot,
+                )
             }
             RowKind::ContingentLimit { limit, t } => {
                 let l = &sc.limits[limit as usize];
                 let name = format!(
                     "{} {} {} (limits.csv:{})",
-                    l.nation.map_or("*".to_string(), |n| sc.nations[n].code.clone()),
+                    l.nation
+                        .map_or("*".to_string(), |n| sc.nations[n].code.clone()),
                     l.zone.as_deref().unwrap_or("*"),
                     l.domain.map_or("*", |d| d.as_str()),
                     l.line
@@ -110,8 +166,15 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bott
             }
             RowKind::Pool { offer, t } | RowKind::MaxDeployed { offer, t } => {
                 let o = &sc.offers[offer as usize];
-                let name = format!("{} {} (offers.csv:{})", sc.nations[o.nation].code, sc.unit_types[o.unit_type].code, o.line);
-                let k = if matches!(kind, RowKind::Pool { .. }) { "pool" } else { "max_deployed" };
+                let name = format!(
+                    "{} {} (offers.csv:{})",
+                    sc.nations[o.nation].code, sc.unit_types[o.unit_type].code, o.line
+                );
+                let k = if matches!(kind, RowKind::Pool { .. }) {
+                    "pool"
+                } else {
+                    "max_deployed"
+                };
                 (k, name, t, "unit", 1.0, &rot_rows, basis_rot)
             }
             _ => continue,
@@ -125,10 +188,19 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bott
         for c in 0..m.lp.num_cols() {
             if let Var::Output { supply, t, .. } = m.lp.var[c] {
                 let sp = &net.supply[supply as usize];
-                let name = format!("{} {} (supply.csv:{})", net.nodes[sp.node].code, net.commodities[sp.commodity].code, sp.line);
-                let e = acc.entry(("depot", name)).or_insert_with(|| Acc::new("ton/day", basis_net));
+                let name = format!(
+                    "{} {} (supply.csv:{})",
+                    net.nodes[sp.node].code, net.commodities[sp.commodity].code, sp.line
+                );
+                let e = acc
+                    .entry(("depot", name))
+                    .or_insert_with(|| Acc::new("ton/day", basis_net));
                 let at_bound = x[c] >= m.lp.col_hi[c] - 1e-6;
-                let gain = if at_bound { (-net_cols[c]).max(0.0) * pd } else { 0.0 };
+                let gain = if at_bound {
+                    (-net_cols[c]).max(0.0) * pd
+                } else {
+                    0.0
+                };
                 e.add(t as usize, gain, x[c], m.lp.col_hi[c]);
             }
         }
@@ -149,7 +221,11 @@ pub fn find(m: &Model, solved: &Solved, opts: &SolveOptions) -> Result<(Vec<Bott
             })
         })
         .collect();
-    out.sort_by(|a, b| b.marginal_value.total_cmp(&a.marginal_value).then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name))));
+    out.sort_by(|a, b| {
+        b.marginal_value
+            .total_cmp(&a.marginal_value)
+            .then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name)))
+    });
     Ok((out, relaxation))
 }
 
@@ -165,14 +241,22 @@ struct Acc {
 
 impl Acc {
     fn new(per: &'static str, basis: &'static str) -> Acc {
-        Acc { gain: 0.0, first: None, last: None, peak_use: 0.0, per, basis }
+        Acc {
+            gain: 0.0,
+            first: None,
+            last: None,
+            peak_use: 0.0,
+            per,
+            basis,
+        }
     }
 
     /// Adds one period: `gain` is the objective improvement per extra unit of the input.
     fn add(&mut self, t: usize, gain: f64, activity: f64, capacity: f64) {
         let gain = if gain.abs() < 1e-9 { 0.0 } else { gain };
         self.gain += gain.max(0.0);
-        let binds = gain > 1e-9 || (capacity.is_finite() && activity >= capacity - 1e-6 && capacity > 0.0);
+        let binds =
+            gain > 1e-9 || (capacity.is_finite() && activity >= capacity - 1e-6 && capacity > 0.0);
         if binds && gain > 1e-9 {
             self.first = Some(self.first.map_or(t, |f| f.min(t)));
             self.last = Some(self.last.map_or(t, |l| l.max(t)));
@@ -188,13 +272,26 @@ impl Acc {
 /// bottlenecks.csv: every input row with a positive marginal value, most valuable first.
 pub fn csv(m: &Model, list: &[Bottleneck]) -> Csv {
     let sc = m.sc;
-    let mut csv = Csv::new(&["kind", "name", "first", "last", "utilisation", "marginal_value", "per", "basis"]);
+    let mut csv = Csv::new(&[
+        "kind",
+        "name",
+        "first",
+        "last",
+        "utilisation",
+        "marginal_value",
+        "per",
+        "basis",
+    ]);
     for b in list {
         csv.row([
             b.kind.to_string(),
             b.name.clone(),
-            sc.period_start(b.first as i64).format("%Y-%m-%d").to_string(),
-            sc.period_start(b.last as i64).format("%Y-%m-%d").to_string(),
+            sc.period_start(b.first as i64)
+                .format("%Y-%m-%d")
+                .to_string(),
+            sc.period_start(b.last as i64)
+                .format("%Y-%m-%d")
+                .to_string(),
             fmt_num(b.utilisation),
             fmt_num(b.marginal_value),
             b.per.to_string(),

@@ -46,15 +46,34 @@ pub struct Diags {
 }
 
 impl Diags {
-    pub fn error(&mut self, file: &str, line: Option<usize>, column: Option<&str>, msg: impl Into<String>) {
+    pub fn error(
+        &mut self,
+        file: &str,
+        line: Option<usize>,
+        column: Option<&str>,
+        msg: impl Into<String>,
+    ) {
         self.push(Severity::Error, file, line, column, msg.into());
     }
 
-    pub fn warn(&mut self, file: &str, line: Option<usize>, column: Option<&str>, msg: impl Into<String>) {
+    pub fn warn(
+        &mut self,
+        file: &str,
+        line: Option<usize>,
+        column: Option<&str>,
+        msg: impl Into<String>,
+    ) {
         self.push(Severity::Warning, file, line, column, msg.into());
     }
 
-    fn push(&mut self, severity: Severity, file: &str, line: Option<usize>, column: Option<&str>, message: String) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        line: Option<usize>,
+        column: Option<&str>,
+        message: String,
+    ) {
         self.items.push(Diag {
             severity,
             file: file.to_string(),
@@ -73,7 +92,9 @@ impl Diags {
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diag> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 
     pub fn extend(&mut self, other: Diags) {

@@ -1,17 +1,17 @@
 //! rotaplan: plans which nation sends which units where and when, and how they are fed, as one
 //! LP/MIP solved by HiGHS. See README.md and SPEC.md.
 
-pub mod diag;
-pub mod scenario;
-pub mod model;
-pub mod solve;
-pub mod plan;
-pub mod output;
-pub mod run;
-pub mod generate;
-pub mod report;
+pub mod batch;
 pub mod bottleneck;
+pub mod diag;
+pub mod diff;
+pub mod generate;
+pub mod model;
+pub mod output;
+pub mod plan;
+pub mod report;
+pub mod run;
+pub mod scenario;
+pub mod solve;
 pub mod stability;
 pub mod verify;
-pub mod batch;
-pub mod diff;

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "rotaplan", version, about = "Plans the rotation and sustainment of a multinational force (LP/MIP with HiGHS)")]
+#[command(
+    name = "rotaplan",
+    version,
+    about = "Plans the rotation and sustainment of a multinational force (LP/MIP with HiGHS)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -96,7 +100,8 @@ fn parse_mode(s: &str) -> Result<Mode, String> {
 }
 
 fn parse_strategy(s: &str) -> Result<rotaplan::scenario::Strategy, String> {
-    rotaplan::scenario::Strategy::parse(s).ok_or_else(|| format!("expected auto, mip or rotation-first, got `{s}`"))
+    rotaplan::scenario::Strategy::parse(s)
+        .ok_or_else(|| format!("expected auto, mip or rotation-first, got `{s}`"))
 }
 
 fn parse_form(s: &str) -> Result<Formulation, String> {
@@ -136,7 +141,8 @@ fn main() -> ExitCode {
     // The solver polls the flag only between its steps (a large model's presolve can take minutes);
     // after a grace period a solve still running is ended here: nothing is written before the
     // solve returns (run::phase), so exit 1 leaves no plan, whole or half.
-    let json_log = matches!(&cli.command, Command::Solve { log_format, .. } if log_format == "json");
+    let json_log =
+        matches!(&cli.command, Command::Solve { log_format, .. } if log_format == "json");
     std::thread::spawn(move || {
         let flag = rotaplan::solve::interrupted();
         while !flag.load(std::sync::atomic::Ordering::Relaxed) {
@@ -145,7 +151,11 @@ fn main() -> ExitCode {
         std::thread::sleep(std::time::Duration::from_secs(2));
         loop {
             if run::phase::try_exit() {
-                fail(json_log, exit::OTHER, "interrupted by a signal before a plan was found. Nothing was written.");
+                fail(
+                    json_log,
+                    exit::OTHER,
+                    "interrupted by a signal before a plan was found. Nothing was written.",
+                );
                 std::process::exit(exit::OTHER);
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
@@ -153,20 +163,66 @@ fn main() -> ExitCode {
     });
     let code = match cli.command {
         Command::Check { scenario } => check(&scenario),
-        Command::Solve { scenario, out, mode, time_limit, gap, threads, quiet, formulation, strategy, write_mps, previous, skip_if_unchanged, log_format } => {
-            let ov = Overrides { mode, time_limit_s: time_limit, mip_gap: gap, threads, formulation, strategy };
-            let nightly = Nightly { skip_if_unchanged, json: log_format == "json" };
+        Command::Solve {
+            scenario,
+            out,
+            mode,
+            time_limit,
+            gap,
+            threads,
+            quiet,
+            formulation,
+            strategy,
+            write_mps,
+            previous,
+            skip_if_unchanged,
+            log_format,
+        } => {
+            let ov = Overrides {
+                mode,
+                time_limit_s: time_limit,
+                mip_gap: gap,
+                threads,
+                formulation,
+                strategy,
+            };
+            let nightly = Nightly {
+                skip_if_unchanged,
+                json: log_format == "json",
+            };
             solve(&scenario, out, &ov, quiet, write_mps, previous, nightly)
         }
         Command::Batch(args) => rotaplan::batch::run(&args),
         Command::BatchMerge(args) => rotaplan::batch::merge(&args),
         Command::Diff(args) => rotaplan::diff::run(&args),
-        Command::Verify { scenario, out, previous } => rotaplan::verify::run(&scenario, &out, previous.as_deref()),
-        Command::Generate { out, nations, sites, unit_types, periods, nodes, seed } => {
-            let p = rotaplan::generate::GenParams { nations, sites, unit_types, periods, nodes, seed };
-            match rotaplan::generate::validate_params(&p).map_err(|e| (exit::INPUT, e)).and_then(|_| {
-                rotaplan::generate::generate(&out, &p).map_err(|e| (exit::OTHER, format!("cannot write {}: {e}", out.display())))
-            }) {
+        Command::Verify {
+            scenario,
+            out,
+            previous,
+        } => rotaplan::verify::run(&scenario, &out, previous.as_deref()),
+        Command::Generate {
+            out,
+            nations,
+            sites,
+            unit_types,
+            periods,
+            nodes,
+            seed,
+        } => {
+            let p = rotaplan::generate::GenParams {
+                nations,
+                sites,
+                unit_types,
+                periods,
+                nodes,
+                seed,
+            };
+            match rotaplan::generate::validate_params(&p)
+                .map_err(|e| (exit::INPUT, e))
+                .and_then(|_| {
+                    rotaplan::generate::generate(&out, &p)
+                        .map_err(|e| (exit::OTHER, format!("cannot write {}: {e}", out.display())))
+                }) {
                 Ok(()) => {
                     println!("scenario written to {}", out.display());
                     exit::OK
@@ -198,7 +254,10 @@ fn check(dir: &std::path::Path) -> i32 {
     let errors = out.diags.errors().count();
     let warnings = out.diags.warnings().count();
     if errors > 0 {
-        println!("{errors} error(s), {warnings} warning(s): {} is not valid", dir.display());
+        println!(
+            "{errors} error(s), {warnings} warning(s): {} is not valid",
+            dir.display()
+        );
         exit::INPUT
     } else {
         println!("{} is valid ({warnings} warning(s))", dir.display());
@@ -214,11 +273,23 @@ struct Nightly {
 
 /// Reports a failed run on stderr (as a JSON event with `--log-format json`); returns its code.
 fn fail(json: bool, code: i32, message: &str) -> i32 {
-    run::log_event(json, message, serde_json::json!({"event": "error", "exit_code": code, "message": message}));
+    run::log_event(
+        json,
+        message,
+        serde_json::json!({"event": "error", "exit_code": code, "message": message}),
+    );
     code
 }
 
-fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: bool, mps: Option<PathBuf>, previous: Option<PathBuf>, nightly: Nightly) -> i32 {
+fn solve(
+    dir: &std::path::Path,
+    out: Option<PathBuf>,
+    ov: &Overrides,
+    quiet: bool,
+    mps: Option<PathBuf>,
+    previous: Option<PathBuf>,
+    nightly: Nightly,
+) -> i32 {
     let t0 = Instant::now();
     run::phase::enter_solving();
     let json = nightly.json;
@@ -245,13 +316,30 @@ fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: boo
     let out = out.unwrap_or_else(|| run::default_out(&sc));
     let options = run::options_json(&opts, form, previous.as_deref());
     if nightly.skip_if_unchanged && run::plan_is_current(&out, &sc, &options) {
-        let msg = format!("{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do", sc.name, out.display(), &sc.input_hash[..12.min(sc.input_hash.len())]);
-        run::log_event(json, &msg, serde_json::json!({"event": "skipped", "out": out.display().to_string(), "input_hash": sc.input_hash}));
+        let msg = format!(
+            "{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do",
+            sc.name,
+            out.display(),
+            &sc.input_hash[..12.min(sc.input_hash.len())]
+        );
+        run::log_event(
+            json,
+            &msg,
+            serde_json::json!({"event": "skipped", "out": out.display().to_string(), "input_hash": sc.input_hash}),
+        );
         println!("{msg}");
         return exit::OK;
     }
     let extra = std::collections::BTreeMap::from([("options".to_string(), options)]);
-    let mut outcome = match run::solve_scenario(&sc, &opts, form, load_ms, mps.as_deref(), baseline.as_ref(), extra) {
+    let mut outcome = match run::solve_scenario(
+        &sc,
+        &opts,
+        form,
+        load_ms,
+        mps.as_deref(),
+        baseline.as_ref(),
+        extra,
+    ) {
         Ok(o) => o,
         Err(f) => return fail(json, f.code, &f.message),
     };
@@ -262,7 +350,11 @@ fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: boo
     let s = &outcome.rendered.summary;
     if s.status == "feasible" && !quiet {
         let msg = format!("stopped at a limit before proving optimality: the best plan found is written (status feasible, gap {:.2}%)", s.gap * 100.0);
-        run::log_event(json, &msg, serde_json::json!({"event": "limit", "message": msg, "gap": s.gap}));
+        run::log_event(
+            json,
+            &msg,
+            serde_json::json!({"event": "limit", "message": msg, "gap": s.gap}),
+        );
     }
     if json && !quiet {
         eprintln!(
@@ -276,10 +368,25 @@ fn solve(dir: &std::path::Path, out: Option<PathBuf>, ov: &Overrides, quiet: boo
         .nations
         .iter()
         .enumerate()
-        .map(|(n, nat)| (nat.code.clone(), load[n].iter().map(|p| p.iter().sum::<f64>()).fold(0.0, f64::max)))
+        .map(|(n, nat)| {
+            (
+                nat.code.clone(),
+                load[n]
+                    .iter()
+                    .map(|p| p.iter().sum::<f64>())
+                    .fold(0.0, f64::max),
+            )
+        })
         .filter(|(_, v)| *v > 0.0)
         .collect();
     peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    print!("{}", rotaplan::report::summary_text(&outcome.rendered.summary, &out.display().to_string(), &peaks));
+    print!(
+        "{}",
+        rotaplan::report::summary_text(
+            &outcome.rendered.summary,
+            &out.display().to_string(),
+            &peaks
+        )
+    );
     exit::OK
 }

@@ -28,7 +28,11 @@ pub fn fmt_num(v: f64) -> String {
         return "0".to_string();
     }
     let (whole, part) = (milli / 1000, milli % 1000);
-    let mut s = if v < 0.0 { format!("-{whole}") } else { whole.to_string() };
+    let mut s = if v < 0.0 {
+        format!("-{whole}")
+    } else {
+        whole.to_string()
+    };
     if part != 0 {
         let p = format!("{part:03}");
         s.push('.');
@@ -142,7 +146,10 @@ pub fn nation_load(sc: &Scenario, tours: &[plan::Tour]) -> Vec<Vec<[f64; 3]>> {
     let mut load = vec![vec![[0.0; 3]; sc.periods]; sc.nations.len()];
     for x in tours {
         let ut = &sc.unit_types[x.unit_type];
-        let d = Domain::ALL.iter().position(|&d| d == ut.domain).unwrap_or(0);
+        let d = Domain::ALL
+            .iter()
+            .position(|&d| d == ut.domain)
+            .unwrap_or(0);
         for t in x.start.max(0)..(x.start + ut.tour as i64).min(sc.periods as i64) {
             load[x.nation][t as usize][d] += x.units * ut.troops as f64;
         }
@@ -151,7 +158,13 @@ pub fn nation_load(sc: &Scenario, tours: &[plan::Tour]) -> Vec<Vec<[f64; 3]>> {
 }
 
 /// Renders every output file of a solved plan.
-pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTreeMap<String, serde_json::Value>) -> Rendered {
+pub fn render(
+    m: &Model,
+    solved: &Solved,
+    p: &Plan,
+    timings: Timings,
+    extra: BTreeMap<String, serde_json::Value>,
+) -> Rendered {
     let sc = m.sc;
     let tn = sc.periods;
     let pd = sc.period_days as i64;
@@ -160,17 +173,48 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
     // deployments.csv
     let mut rows: Vec<&plan::Tour> = p.tours.iter().collect();
     rows.sort_by(|a, b| {
-        (a.start, &sc.nations[a.nation].code, &sc.unit_types[a.unit_type].code, &sc.sites[a.site].code, a.unit_no, !a.initial)
-            .cmp(&(b.start, &sc.nations[b.nation].code, &sc.unit_types[b.unit_type].code, &sc.sites[b.site].code, b.unit_no, !b.initial))
+        (
+            a.start,
+            &sc.nations[a.nation].code,
+            &sc.unit_types[a.unit_type].code,
+            &sc.sites[a.site].code,
+            a.unit_no,
+            !a.initial,
+        )
+            .cmp(&(
+                b.start,
+                &sc.nations[b.nation].code,
+                &sc.unit_types[b.unit_type].code,
+                &sc.sites[b.site].code,
+                b.unit_no,
+                !b.initial,
+            ))
     });
-    let mut csv = Csv::new(&["nation", "unit_type", "unit", "site", "zone", "units", "troops", "arrive", "cover_from", "depart", "initial"]);
+    let mut csv = Csv::new(&[
+        "nation",
+        "unit_type",
+        "unit",
+        "site",
+        "zone",
+        "units",
+        "troops",
+        "arrive",
+        "cover_from",
+        "depart",
+        "initial",
+    ]);
     for x in rows {
-        let (n, ut, s) = (&sc.nations[x.nation], &sc.unit_types[x.unit_type], &sc.sites[x.site]);
+        let (n, ut, s) = (
+            &sc.nations[x.nation],
+            &sc.unit_types[x.unit_type],
+            &sc.sites[x.site],
+        );
         let depart = sc.period_start(x.start + ut.tour as i64) - chrono::Duration::days(1);
         csv.row([
             n.code.clone(),
             ut.code.clone(),
-            x.unit_no.map_or(String::new(), |u| format!("{}-{}-{}", n.code, ut.code, u)),
+            x.unit_no
+                .map_or(String::new(), |u| format!("{}-{}-{}", n.code, ut.code, u)),
             s.code.clone(),
             s.zone.clone(),
             fmt_num(x.units),
@@ -184,10 +228,21 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
     files.insert("deployments.csv".to_string(), csv.text.into_bytes());
 
     // coverage.csv
-    let mut pairs: Vec<(usize, &str)> = sc.requirements.iter().map(|r| (r.site, r.role.as_str())).collect();
+    let mut pairs: Vec<(usize, &str)> = sc
+        .requirements
+        .iter()
+        .map(|r| (r.site, r.role.as_str()))
+        .collect();
     pairs.sort_by(|a, b| (&sc.sites[a.0].code, a.1).cmp(&(&sc.sites[b.0].code, b.1)));
     pairs.dedup();
-    let mut csv = Csv::new(&["period_start", "site", "role", "required", "covered", "shortfall"]);
+    let mut csv = Csv::new(&[
+        "period_start",
+        "site",
+        "role",
+        "required",
+        "covered",
+        "shortfall",
+    ]);
     let mut by_site_role: BTreeMap<String, f64> = BTreeMap::new();
     let mut role_unit_periods = 0.0;
     for t in 0..tn {
@@ -202,10 +257,19 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
             }
             let covered = plan::covered(sc, &p.tours, s, role, t as i64);
             if short > 0.0 {
-                *by_site_role.entry(format!("{}/{}", sc.sites[s].code, role)).or_default() += short;
+                *by_site_role
+                    .entry(format!("{}/{}", sc.sites[s].code, role))
+                    .or_default() += short;
                 role_unit_periods += short;
             }
-            csv.row([date(sc, t as i64), sc.sites[s].code.clone(), role.to_string(), fmt_num(required), fmt_num(covered), fmt_num(short)]);
+            csv.row([
+                date(sc, t as i64),
+                sc.sites[s].code.clone(),
+                role.to_string(),
+                fmt_num(required),
+                fmt_num(covered),
+                fmt_num(short),
+            ]);
         }
     }
     files.insert("coverage.csv".to_string(), csv.text.into_bytes());
@@ -221,14 +285,29 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
         for &n in &order {
             let l = load[n][t];
             all += l.iter().sum::<f64>();
-            csv.row([date(sc, t as i64), sc.nations[n].code.clone(), fmt_num(l[0]), fmt_num(l[1]), fmt_num(l[2]), fmt_num(l.iter().sum())]);
+            csv.row([
+                date(sc, t as i64),
+                sc.nations[n].code.clone(),
+                fmt_num(l[0]),
+                fmt_num(l[1]),
+                fmt_num(l[2]),
+                fmt_num(l.iter().sum()),
+            ]);
         }
         peak_troops = peak_troops.max(all);
     }
     files.insert("nation_load.csv".to_string(), csv.text.into_bytes());
 
     // limit_use.csv
-    let mut csv = Csv::new(&["limit", "nation", "zone", "domain", "period_start", "used", "max_troops"]);
+    let mut csv = Csv::new(&[
+        "limit",
+        "nation",
+        "zone",
+        "domain",
+        "period_start",
+        "used",
+        "max_troops",
+    ]);
     for lim in &sc.limits {
         for t in 0..tn as i64 {
             if !sc.active(lim.from, lim.to, t) {
@@ -243,7 +322,8 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
                 .sum();
             csv.row([
                 lim.line.to_string(),
-                lim.nation.map_or("*".to_string(), |n| sc.nations[n].code.clone()),
+                lim.nation
+                    .map_or("*".to_string(), |n| sc.nations[n].code.clone()),
                 lim.zone.clone().unwrap_or_else(|| "*".to_string()),
                 lim.domain.map_or("*", |d| d.as_str()).to_string(),
                 date(sc, t),
@@ -262,11 +342,21 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
         receptions.sort_by(|&a, &b| net.nodes[a].code.cmp(&net.nodes[b].code));
         receptions.dedup();
         if !receptions.is_empty() {
-            let mut csv = Csv::new(&["period_start", "reception", "arriving", "leaving", "capacity"]);
+            let mut csv = Csv::new(&[
+                "period_start",
+                "reception",
+                "arriving",
+                "leaving",
+                "capacity",
+            ]);
             for t in 0..tn as i64 {
                 for &w in &receptions {
                     let (mut arriving, mut leaving) = (0.0, 0.0);
-                    for x in p.tours.iter().filter(|x| sc.sites[x.site].reception == Some(w)) {
+                    for x in p
+                        .tours
+                        .iter()
+                        .filter(|x| sc.sites[x.site].reception == Some(w))
+                    {
                         let ut = &sc.unit_types[x.unit_type];
                         let troops = x.units * ut.troops as f64;
                         if !x.initial && x.start == t {
@@ -276,18 +366,38 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
                             leaving += troops;
                         }
                     }
-                    let cap = net.nodes[w].pax_per_day.map_or(String::new(), |c| fmt_num(c * pd as f64));
-                    csv.row([date(sc, t), net.nodes[w].code.clone(), fmt_num(arriving), fmt_num(leaving), cap]);
+                    let cap = net.nodes[w]
+                        .pax_per_day
+                        .map_or(String::new(), |c| fmt_num(c * pd as f64));
+                    csv.row([
+                        date(sc, t),
+                        net.nodes[w].code.clone(),
+                        fmt_num(arriving),
+                        fmt_num(leaving),
+                        cap,
+                    ]);
                 }
             }
             files.insert("movements.csv".to_string(), csv.text.into_bytes());
         }
         if let Some(f) = &p.flows {
-            let mut csv = Csv::new(&["period_start", "from", "to", "mode", "commodity", "tons", "capacity_tons"]);
+            let mut csv = Csv::new(&[
+                "period_start",
+                "from",
+                "to",
+                "mode",
+                "commodity",
+                "tons",
+                "capacity_tons",
+            ]);
             let mut arcs: Vec<usize> = (0..net.arcs.len()).collect();
             arcs.sort_by(|&a, &b| {
                 let (x, y) = (&net.arcs[a], &net.arcs[b]);
-                (&net.nodes[x.from].code, &net.nodes[x.to].code, &x.mode).cmp(&(&net.nodes[y.from].code, &net.nodes[y.to].code, &y.mode))
+                (&net.nodes[x.from].code, &net.nodes[x.to].code, &x.mode).cmp(&(
+                    &net.nodes[y.from].code,
+                    &net.nodes[y.to].code,
+                    &y.mode,
+                ))
             });
             let mut ks: Vec<usize> = (0..net.commodities.len()).collect();
             ks.sort_by(|&a, &b| net.commodities[a].code.cmp(&net.commodities[b].code));
@@ -312,21 +422,49 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
                 }
             }
             files.insert("flows.csv".to_string(), csv.text.into_bytes());
-            let mut csv = Csv::new(&["period_start", "node", "commodity", "demand", "stock", "unmet", "dos_short"]);
+            let mut csv = Csv::new(&[
+                "period_start",
+                "node",
+                "commodity",
+                "demand",
+                "stock",
+                "unmet",
+                "dos_short",
+            ]);
             let mut nodes: Vec<usize> = (0..net.nodes.len()).collect();
             nodes.sort_by(|&a, &b| net.nodes[a].code.cmp(&net.nodes[b].code));
             for t in 0..tn {
                 for &w in &nodes {
                     for &k in &ks {
-                        let (d, s, u, q) = (f.demand[k][w][t], f.stock[k][w][t], f.unmet[k][w][t], f.dos_short[k][w][t]);
-                        if d == 0.0 && s == 0.0 && u == 0.0 && q == 0.0 && net.nodes[w].storage_tons <= 0.0 {
+                        let (d, s, u, q) = (
+                            f.demand[k][w][t],
+                            f.stock[k][w][t],
+                            f.unmet[k][w][t],
+                            f.dos_short[k][w][t],
+                        );
+                        if d == 0.0
+                            && s == 0.0
+                            && u == 0.0
+                            && q == 0.0
+                            && net.nodes[w].storage_tons <= 0.0
+                        {
                             continue;
                         }
                         if u > 0.0 {
-                            *unmet_by.entry(format!("{}/{}", net.commodities[k].code, net.nodes[w].code)).or_default() += u;
+                            *unmet_by
+                                .entry(format!("{}/{}", net.commodities[k].code, net.nodes[w].code))
+                                .or_default() += u;
                             unmet_tons += u;
                         }
-                        csv.row([date(sc, t as i64), net.nodes[w].code.clone(), net.commodities[k].code.clone(), fmt_num(d), fmt_num(s), fmt_num(u), fmt_num(q)]);
+                        csv.row([
+                            date(sc, t as i64),
+                            net.nodes[w].code.clone(),
+                            net.commodities[k].code.clone(),
+                            fmt_num(d),
+                            fmt_num(s),
+                            fmt_num(u),
+                            fmt_num(q),
+                        ]);
                     }
                 }
             }
@@ -340,7 +478,11 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
         mode: m.mode.as_str().to_string(),
         status: solved.status.as_str().to_string(),
         objective: round9(t.total()),
-        gap: if m.mode == Mode::Lp { 0.0 } else { round9(solved.gap) },
+        gap: if m.mode == Mode::Lp {
+            0.0
+        } else {
+            round9(solved.gap)
+        },
         terms: SummaryTerms {
             coverage_penalty: round9(t.coverage_penalty),
             deployment_cost: round9(t.deployment_cost),
@@ -354,13 +496,20 @@ pub fn render(m: &Model, solved: &Solved, p: &Plan, timings: Timings, extra: BTr
         shortfall: SummaryShortfall {
             role_unit_periods: round9(role_unit_periods),
             unmet_tons: round9(unmet_tons),
-            by_site_role: by_site_role.into_iter().map(|(k, v)| (k, round9(v))).collect(),
+            by_site_role: by_site_role
+                .into_iter()
+                .map(|(k, v)| (k, round9(v)))
+                .collect(),
             unmet_by_commodity_node: unmet_by.into_iter().map(|(k, v)| (k, round9(v))).collect(),
         },
         peak_troops: round9(peak_troops),
         model: SummaryModel {
             variables: m.lp.num_cols(),
-            integer_variables: if m.mode == Mode::Mip { m.lp.num_integer() } else { 0 },
+            integer_variables: if m.mode == Mode::Mip {
+                m.lp.num_integer()
+            } else {
+                0
+            },
             constraints: m.lp.num_rows(),
             nonzeros: m.lp.nonzeros(),
             formulation: m.form.as_str().to_string(),
@@ -394,7 +543,10 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::i
         _ => std::path::PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)?;
-    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "plan".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "plan".into());
     let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);

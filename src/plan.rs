@@ -87,10 +87,26 @@ pub fn extract(m: &Model, solved: &Solved) -> Plan {
     for it in &sc.deployed {
         if m.mode == Mode::Mip {
             for _ in 0..it.units {
-                tours.push(Tour { nation: it.nation, unit_type: it.unit_type, site: it.site, start: it.start_period, units: 1.0, unit_no: None, initial: true });
+                tours.push(Tour {
+                    nation: it.nation,
+                    unit_type: it.unit_type,
+                    site: it.site,
+                    start: it.start_period,
+                    units: 1.0,
+                    unit_no: None,
+                    initial: true,
+                });
             }
         } else {
-            tours.push(Tour { nation: it.nation, unit_type: it.unit_type, site: it.site, start: it.start_period, units: it.units as f64, unit_no: None, initial: true });
+            tours.push(Tour {
+                nation: it.nation,
+                unit_type: it.unit_type,
+                site: it.site,
+                start: it.start_period,
+                units: it.units as f64,
+                unit_no: None,
+                initial: true,
+            });
         }
     }
     let mut new_tours = Vec::new();
@@ -98,7 +114,15 @@ pub fn extract(m: &Model, solved: &Solved) -> Plan {
         for (t, c) in tr.x.iter().enumerate() {
             let Some(c) = c else { continue };
             let v = x[*c as usize];
-            let base = Tour { nation: tr.nation, unit_type: tr.unit_type, site: tr.site, start: t as i64, units: 1.0, unit_no: None, initial: false };
+            let base = Tour {
+                nation: tr.nation,
+                unit_type: tr.unit_type,
+                site: tr.site,
+                start: t as i64,
+                units: 1.0,
+                unit_no: None,
+                initial: false,
+            };
             if m.mode == Mode::Mip {
                 for _ in 0..(v.round().max(0.0) as u64) {
                     new_tours.push(base.clone());
@@ -109,7 +133,11 @@ pub fn extract(m: &Model, solved: &Solved) -> Plan {
         }
     }
     // Numbering order: initial tours first (deployed.csv order), then by start period, then site code.
-    new_tours.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| sc.sites[a.site].code.cmp(&sc.sites[b.site].code)));
+    new_tours.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then_with(|| sc.sites[a.site].code.cmp(&sc.sites[b.site].code))
+    });
     tours.extend(new_tours);
     if m.mode == Mode::Mip {
         assign_units(sc, &mut tours);
@@ -119,21 +147,45 @@ pub fn extract(m: &Model, solved: &Solved) -> Plan {
         let get = |c: Option<u32>| c.map_or(0.0, |c| clean(x[c as usize]));
         let (kn, wn, an, tn) = (v.commodities, v.nodes, v.arcs, v.periods);
         let kwt = |f: &dyn Fn(usize, usize, usize) -> f64| -> Vec<Vec<Vec<f64>>> {
-            (0..kn).map(|k| (0..wn).map(|w| (0..tn).map(|t| f(k, w, t)).collect()).collect()).collect()
+            (0..kn)
+                .map(|k| {
+                    (0..wn)
+                        .map(|w| (0..tn).map(|t| f(k, w, t)).collect())
+                        .collect()
+                })
+                .collect()
         };
         Flows {
-            flow: (0..kn).map(|k| (0..an).map(|a| (0..tn).map(|t| get(v.flow[v.kat(k, a, t)])).collect()).collect()).collect(),
-            output: (0..v.output.len() / tn.max(1)).map(|i| (0..tn).map(|t| get(v.output[i * tn + t])).collect()).collect(),
+            flow: (0..kn)
+                .map(|k| {
+                    (0..an)
+                        .map(|a| (0..tn).map(|t| get(v.flow[v.kat(k, a, t)])).collect())
+                        .collect()
+                })
+                .collect(),
+            output: (0..v.output.len() / tn.max(1))
+                .map(|i| (0..tn).map(|t| get(v.output[i * tn + t])).collect())
+                .collect(),
             demand: kwt(&|k, w, t| {
                 let i = v.kwt(k, w, t);
-                if v.demand[i].is_some() { get(v.demand[i]) } else { v.demand_const[i] }
+                if v.demand[i].is_some() {
+                    get(v.demand[i])
+                } else {
+                    v.demand_const[i]
+                }
             }),
             stock: kwt(&|k, w, t| get(v.stock[v.kwt(k, w, t)])),
             unmet: kwt(&|k, w, t| get(v.unmet[v.kwt(k, w, t)])),
             dos_short: kwt(&|k, w, t| get(v.dos_short[v.kwt(k, w, t)])),
         }
     });
-    let mut plan = Plan { mode: m.mode, tours, short, flows, terms: Terms::default() };
+    let mut plan = Plan {
+        mode: m.mode,
+        tours,
+        short,
+        flows,
+        terms: Terms::default(),
+    };
     plan.terms = terms(sc, &plan);
     plan
 }
@@ -147,7 +199,9 @@ pub fn assign_units(sc: &Scenario, tours: &mut [Tour]) {
         let ut = &sc.unit_types[tour.unit_type];
         let span = (tour.start, tour.start + (ut.tour + ut.dwell) as i64 - 1);
         let units = busy.entry((tour.nation, tour.unit_type)).or_default();
-        let free = units.iter().position(|iv| iv.iter().all(|&(a, b)| b < span.0 || span.1 < a));
+        let free = units
+            .iter()
+            .position(|iv| iv.iter().all(|&(a, b)| b < span.0 || span.1 < a));
         let i = match free {
             Some(i) => i,
             None => {
@@ -184,9 +238,18 @@ pub fn shortfalls(sc: &Scenario, tours: &[Tour]) -> Vec<Vec<f64>> {
         groups.entry((r.site, r.role.as_str())).or_default().push(i);
     }
     for ((site, role), mut rows) in groups {
-        rows.sort_by(|&a, &b| sc.requirements[a].priority.total_cmp(&sc.requirements[b].priority).then(a.cmp(&b)));
+        rows.sort_by(|&a, &b| {
+            sc.requirements[a]
+                .priority
+                .total_cmp(&sc.requirements[b].priority)
+                .then(a.cmp(&b))
+        });
         for t in 0..tn {
-            let active: Vec<usize> = rows.iter().copied().filter(|&i| sc.active(sc.requirements[i].from, sc.requirements[i].to, t as i64)).collect();
+            let active: Vec<usize> = rows
+                .iter()
+                .copied()
+                .filter(|&i| sc.active(sc.requirements[i].from, sc.requirements[i].to, t as i64))
+                .collect();
             let required: f64 = active.iter().map(|&i| sc.requirements[i].required).sum();
             let mut gap = required - covered(sc, tours, site, role, t as i64);
             if gap <= 1e-9 {
@@ -215,7 +278,9 @@ pub fn terms(sc: &Scenario, plan: &Plan) -> Terms {
         terms.coverage_penalty += sc.penalties.coverage * r.priority * pd * s;
     }
     for tour in &plan.tours {
-        let Some(off) = sc.offer_of(tour.nation, tour.unit_type) else { continue };
+        let Some(off) = sc.offer_of(tour.nation, tour.unit_type) else {
+            continue;
+        };
         let l = sc.unit_types[tour.unit_type].tour as i64;
         let periods_in = ((tour.start + l).min(tn) - tour.start.max(0)).max(0) as f64;
         terms.deployment_cost += off.cost_per_day * pd * periods_in * tour.units;

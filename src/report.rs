@@ -24,7 +24,15 @@ pub fn thousands(v: f64) -> String {
 /// Status, objective terms, shortfalls by site and role, the most loaded nations.
 pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -> String {
     let mut t = String::new();
-    let _ = writeln!(t, "{}: {} ({} mode), objective {}, gap {:.2}%", s.scenario, s.status, s.mode, thousands(s.objective), s.gap * 100.0);
+    let _ = writeln!(
+        t,
+        "{}: {} ({} mode), objective {}, gap {:.2}%",
+        s.scenario,
+        s.status,
+        s.mode,
+        thousands(s.objective),
+        s.gap * 100.0
+    );
     let _ = writeln!(
         t,
         "  model: {} variables ({} integer), {} constraints, {} nonzeros",
@@ -45,7 +53,11 @@ pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -
             let _ = writeln!(t, "  {name:<24}{:>18}", thousands(v));
         }
     }
-    let _ = writeln!(t, "  peak troops on the ground: {}", thousands(s.peak_troops));
+    let _ = writeln!(
+        t,
+        "  peak troops on the ground: {}",
+        thousands(s.peak_troops)
+    );
     if s.shortfall.by_site_role.is_empty() {
         let _ = writeln!(t, "  every requirement is covered in every period");
     } else {
@@ -60,7 +72,11 @@ pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -
         }
     }
     if s.shortfall.unmet_tons > 0.0 {
-        let _ = writeln!(t, "  unmet sustainment: {} t (stocks.csv)", thousands(s.shortfall.unmet_tons));
+        let _ = writeln!(
+            t,
+            "  unmet sustainment: {} t (stocks.csv)",
+            thousands(s.shortfall.unmet_tons)
+        );
     }
     if !most_loaded.is_empty() {
         let _ = writeln!(t, "  most loaded nations (peak troops on the ground):");
@@ -77,7 +93,10 @@ pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -
                     "    {:<10}{:<40}marginal value {}",
                     row.get("kind").and_then(|v| v.as_str()).unwrap_or(""),
                     row.get("name").and_then(|v| v.as_str()).unwrap_or(""),
-                    row.get("marginal_value").and_then(|v| v.as_f64()).map(thousands).unwrap_or_default()
+                    row.get("marginal_value")
+                        .and_then(|v| v.as_f64())
+                        .map(thousands)
+                        .unwrap_or_default()
                 );
             }
         }

@@ -3,12 +3,12 @@
 
 use crate::bottleneck;
 use crate::diag::Diags;
+use crate::model::lp::Var;
 use crate::model::{self, Formulation};
 use crate::output::{self, Rendered, Timings};
 use crate::plan::{self, Plan};
-use crate::scenario::{self, Mode, Scenario};
-use crate::model::lp::Var;
 use crate::scenario::Strategy;
+use crate::scenario::{self, Mode, Scenario};
 use crate::solve::{self, MpsRequest, SolveError, SolveOptions, Solved, Status};
 use crate::stability::{self, Baseline};
 use std::collections::BTreeMap;
@@ -53,10 +53,11 @@ pub struct Outcome {
 /// "Formulation"): written-out rows for the MIP, aggregate variables (solved by interior point)
 /// for the LP.
 pub fn formulation(sc: &Scenario, ov: &Overrides) -> Formulation {
-    ov.formulation.unwrap_or(match ov.mode.unwrap_or(sc.solver.mode) {
-        Mode::Mip => Formulation::Expanded,
-        Mode::Lp => Formulation::Aggregated,
-    })
+    ov.formulation
+        .unwrap_or(match ov.mode.unwrap_or(sc.solver.mode) {
+            Mode::Mip => Formulation::Expanded,
+            Mode::Lp => Formulation::Aggregated,
+        })
 }
 
 /// Where a `solve` run is, for the signal watchdog in `main`. HiGHS polls the interrupt flag
@@ -79,12 +80,18 @@ pub mod phase {
 
     /// Before writing; false when the watchdog is already ending the process.
     pub fn enter_writing() -> bool {
-        PHASE.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |p| (p != EXITING).then_some(WRITING)).is_ok()
+        PHASE
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |p| {
+                (p != EXITING).then_some(WRITING)
+            })
+            .is_ok()
     }
 
     /// For the watchdog: true when the process may end now (solving, nothing written).
     pub fn try_exit() -> bool {
-        PHASE.compare_exchange(SOLVING, EXITING, Ordering::SeqCst, Ordering::SeqCst).is_ok()
+        PHASE
+            .compare_exchange(SOLVING, EXITING, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok()
     }
 }
 
@@ -107,7 +114,11 @@ pub fn load_logged(dir: &Path, quiet: bool, json: bool) -> Result<Scenario, (Dia
     let out = scenario::load(dir);
     if !quiet {
         for w in out.diags.warnings() {
-            log_event(json, &w.to_string(), serde_json::json!({"event": "warning", "message": w.to_string()}));
+            log_event(
+                json,
+                &w.to_string(),
+                serde_json::json!({"event": "warning", "message": w.to_string()}),
+            );
         }
     }
     match out.scenario {
@@ -119,8 +130,17 @@ pub fn load_logged(dir: &Path, quiet: bool, json: bool) -> Result<Scenario, (Dia
                 msg.push_str(&e.to_string());
                 msg.push('\n');
             }
-            msg.push_str(&format!("{n} error(s) in {}: nothing was solved or written", dir.display()));
-            Err((out.diags, Failure { code: exit::INPUT, message: msg }))
+            msg.push_str(&format!(
+                "{n} error(s) in {}: nothing was solved or written",
+                dir.display()
+            ));
+            Err((
+                out.diags,
+                Failure {
+                    code: exit::INPUT,
+                    message: msg,
+                },
+            ))
         }
     }
 }
@@ -153,7 +173,13 @@ pub const ROTATION_FIRST_FROM: usize = 3000;
 /// and their terms are never negative, so the rotation MIP's proven bound is a lower bound of the
 /// full model too: the gap reported against it is honest. When the network is roomy the plan is
 /// near-optimal; when sustainment should have changed the tours, the gap shows it.
-fn rotation_first(sc: &Scenario, opts: &SolveOptions, form: Formulation, baseline: Option<&Baseline>, m: &model::Model) -> Result<Solved, SolveError> {
+fn rotation_first(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    form: Formulation,
+    baseline: Option<&Baseline>,
+    m: &model::Model,
+) -> Result<Solved, SolveError> {
     let started = Instant::now();
     let rotation = model::build_with(sc, opts.mode, form, baseline, false);
     if opts.log {
@@ -168,7 +194,10 @@ fn rotation_first(sc: &Scenario, opts: &SolveOptions, form: Formulation, baselin
             serde_json::json!({"event": "phase", "phase": "rotation-mip"}),
         );
     }
-    let rot_opts = SolveOptions { time_limit_s: opts.time_limit_s * 0.8, ..opts.clone() };
+    let rot_opts = SolveOptions {
+        time_limit_s: opts.time_limit_s * 0.8,
+        ..opts.clone()
+    };
     let r = solve::solve_plan(&rotation.lp, &rot_opts, None)?;
     // The rotation model is built by the same code up to its sustainment families, so its tour
     // columns are the full model's, in the same order: match them by what they stand for.
@@ -185,19 +214,37 @@ fn rotation_first(sc: &Scenario, opts: &SolveOptions, form: Formulation, baselin
     let mut fixed = m.lp.clone();
     for c in 0..fixed.num_cols() {
         if let Var::Tour { triple, t } = fixed.var[c] {
-            let v = starts.get(&(triple, t)).copied().unwrap_or(0.0).max(fixed.col_lo[c]);
+            let v = starts
+                .get(&(triple, t))
+                .copied()
+                .unwrap_or(0.0)
+                .max(fixed.col_lo[c]);
             fixed.col_lo[c] = v;
             fixed.col_hi[c] = v;
         }
         fixed.integer[c] = false;
     }
-    let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(opts.time_limit_s * 0.2).max(10.0);
-    let lp_opts = SolveOptions { mode: Mode::Lp, time_limit_s: left, ..opts.clone() };
+    let left = (opts.time_limit_s - started.elapsed().as_secs_f64())
+        .max(opts.time_limit_s * 0.2)
+        .max(10.0);
+    let lp_opts = SolveOptions {
+        mode: Mode::Lp,
+        time_limit_s: left,
+        ..opts.clone()
+    };
     let f = solve::solve(&fixed, &lp_opts, None)?;
     let (upper, lower) = (f.solver_objective, r.bound);
-    let gap = if upper.abs() > 1e-9 { ((upper - lower) / upper.abs()).max(0.0) } else { 0.0 };
+    let gap = if upper.abs() > 1e-9 {
+        ((upper - lower) / upper.abs()).max(0.0)
+    } else {
+        0.0
+    };
     Ok(Solved {
-        status: if gap <= opts.mip_gap + 1e-12 { Status::Optimal } else { Status::Feasible },
+        status: if gap <= opts.mip_gap + 1e-12 {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        },
         values: f.values,
         solver_objective: upper,
         bound: lower,
@@ -223,7 +270,11 @@ pub fn solve_scenario(
     let m = model::build_with(sc, opts.mode, form, baseline, true);
     let build_ms = t0.elapsed().as_millis() as u64;
     if opts.log {
-        let ints = if opts.mode == Mode::Mip { m.lp.num_integer() } else { 0 };
+        let ints = if opts.mode == Mode::Mip {
+            m.lp.num_integer()
+        } else {
+            0
+        };
         log_event(
             opts.log_json,
             &format!(
@@ -238,7 +289,10 @@ pub fn solve_scenario(
         );
     }
     if let Some(problem) = m.magnitude_problem() {
-        return Err(Failure { code: exit::INPUT, message: format!("{problem}\nnothing was solved or written") });
+        return Err(Failure {
+            code: exit::INPUT,
+            message: format!("{problem}\nnothing was solved or written"),
+        });
     }
     let mps_req = mps.map(|p| MpsRequest {
         path: p.to_path_buf(),
@@ -247,13 +301,23 @@ pub fn solve_scenario(
     });
     let t1 = Instant::now();
     let strategy = match opts.strategy {
-        Strategy::Auto if opts.mode == Mode::Mip && m.net.is_some() && m.lp.num_integer() > ROTATION_FIRST_FROM => Strategy::RotationFirst,
+        Strategy::Auto
+            if opts.mode == Mode::Mip
+                && m.net.is_some()
+                && m.lp.num_integer() > ROTATION_FIRST_FROM =>
+        {
+            Strategy::RotationFirst
+        }
         Strategy::Auto => Strategy::Mip,
         s => s,
     };
-    let solved = if strategy == Strategy::RotationFirst && opts.mode == Mode::Mip && m.net.is_some() {
+    let solved = if strategy == Strategy::RotationFirst && opts.mode == Mode::Mip && m.net.is_some()
+    {
         if let Some(req) = &mps_req {
-            solve::write_model(&m.lp, true, req).map_err(|e| Failure { code: exit::OTHER, message: format!("{e}. Nothing was written.") })?;
+            solve::write_model(&m.lp, true, req).map_err(|e| Failure {
+                code: exit::OTHER,
+                message: format!("{e}. Nothing was written."),
+            })?;
         }
         rotation_first(sc, opts, form, baseline, &m)
     } else {
@@ -278,7 +342,12 @@ pub fn solve_scenario(
     let mut plan = plan::extract(&m, &solved);
     // The objective evaluated on the plan must match the solver's (plus the constant cost of the
     // initial tours); a mismatch means a modelling bug, and the user should know.
-    let mut constant: f64 = plan.tours.iter().filter(|t| t.initial).map(|t| tour_constant(sc, t)).sum();
+    let mut constant: f64 = plan
+        .tours
+        .iter()
+        .filter(|t| t.initial)
+        .map(|t| tour_constant(sc, t))
+        .sum();
     if let Some(base) = baseline {
         let (changed, list) = stability::changes(sc, base, &plan.tours);
         plan.terms.change_penalty = changed * sc.stability.change_penalty;
@@ -286,9 +355,19 @@ pub fn solve_scenario(
         let held: std::collections::BTreeSet<(usize, usize, usize, usize)> = m
             .triples
             .iter()
-            .flat_map(|x| x.x.iter().enumerate().filter(|(_, c)| c.is_some()).map(move |(t, _)| (x.nation, x.unit_type, x.site, t)))
+            .flat_map(|x| {
+                x.x.iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.is_some())
+                    .map(move |(t, _)| (x.nation, x.unit_type, x.site, t))
+            })
             .collect();
-        constant += base.planned.iter().filter(|(k, _)| !held.contains(k)).map(|(_, (a, _))| a * sc.stability.change_penalty).sum::<f64>();
+        constant += base
+            .planned
+            .iter()
+            .filter(|(k, _)| !held.contains(k))
+            .map(|(_, (a, _))| a * sc.stability.change_penalty)
+            .sum::<f64>();
         let pinned: f64 = base.pinned.values().sum();
         extra.insert(
             "stability".to_string(),
@@ -305,7 +384,11 @@ pub fn solve_scenario(
     let theirs = solved.solver_objective + constant;
     if (ours - theirs).abs() > 1e-6 * ours.abs().max(1.0) + 1e-3 && opts.log {
         let msg = format!("warning: objective evaluated on the plan ({ours}) differs from the solver's ({theirs})");
-        log_event(opts.log_json, &msg, serde_json::json!({"event": "warning", "message": msg}));
+        log_event(
+            opts.log_json,
+            &msg,
+            serde_json::json!({"event": "warning", "message": msg}),
+        );
     }
     let t3 = Instant::now();
     let bottlenecks = match bottleneck::find(&m, &solved, opts) {
@@ -315,7 +398,11 @@ pub fn solve_scenario(
             if let Some(lower) = relaxation.filter(|&b| b > solved.bound) {
                 let upper = solved.solver_objective;
                 solved.bound = lower;
-                solved.gap = if upper.abs() > 1e-9 { ((upper - lower) / upper.abs()).max(0.0) } else { 0.0 };
+                solved.gap = if upper.abs() > 1e-9 {
+                    ((upper - lower) / upper.abs()).max(0.0)
+                } else {
+                    0.0
+                };
                 if solved.gap <= opts.mip_gap + 1e-12 {
                     solved.status = Status::Optimal;
                 }
@@ -325,7 +412,11 @@ pub fn solve_scenario(
         Err(e) => {
             if opts.log {
                 let msg = format!("warning: bottlenecks not computed ({e})");
-                log_event(opts.log_json, &msg, serde_json::json!({"event": "warning", "message": msg}));
+                log_event(
+                    opts.log_json,
+                    &msg,
+                    serde_json::json!({"event": "warning", "message": msg}),
+                );
             }
             None
         }
@@ -334,17 +425,32 @@ pub fn solve_scenario(
     if let Some(list) = &bottlenecks {
         extra.insert("bottlenecks".to_string(), bottleneck::json(&m, list, 10));
     }
-    let timings = Timings { load: load_ms, build: build_ms, solve: solve_ms, bottlenecks: bottleneck_ms, write: (t2.elapsed() - t3.elapsed()).as_millis() as u64 };
+    let timings = Timings {
+        load: load_ms,
+        build: build_ms,
+        solve: solve_ms,
+        bottlenecks: bottleneck_ms,
+        write: (t2.elapsed() - t3.elapsed()).as_millis() as u64,
+    };
     let mut rendered = output::render(&m, &solved, &plan, timings, extra);
     if let Some(list) = &bottlenecks {
-        rendered.files.insert("bottlenecks.csv".to_string(), bottleneck::csv(&m, list).text.into_bytes());
+        rendered.files.insert(
+            "bottlenecks.csv".to_string(),
+            bottleneck::csv(&m, list).text.into_bytes(),
+        );
     }
-    Ok(Outcome { rendered, plan, solved })
+    Ok(Outcome {
+        rendered,
+        plan,
+        solved,
+    })
 }
 
 /// Cost of an initial tour that no decision can change (cost_per_day inside the horizon).
 fn tour_constant(sc: &Scenario, t: &plan::Tour) -> f64 {
-    let Some(off) = sc.offer_of(t.nation, t.unit_type) else { return 0.0 };
+    let Some(off) = sc.offer_of(t.nation, t.unit_type) else {
+        return 0.0;
+    };
     let l = sc.unit_types[t.unit_type].tour as i64;
     let periods = ((t.start + l).min(sc.periods as i64) - t.start.max(0)).max(0) as f64;
     off.cost_per_day * sc.period_days as f64 * periods * t.units
@@ -360,21 +466,34 @@ pub fn write(out: &Path, outcome: &mut Outcome, write_started: Instant) -> Resul
     }
     outcome.rendered.summary.timings_ms.write += write_started.elapsed().as_millis() as u64;
     let mut files = outcome.rendered.files.clone();
-    let json = serde_json::to_string_pretty(&outcome.rendered.summary).map_err(|e| Failure { code: exit::OTHER, message: e.to_string() })?;
+    let json = serde_json::to_string_pretty(&outcome.rendered.summary).map_err(|e| Failure {
+        code: exit::OTHER,
+        message: e.to_string(),
+    })?;
     files.insert("summary.json".to_string(), format!("{json}\n").into_bytes());
     output::write_atomically(out, &files).map_err(|e| Failure {
         code: exit::OTHER,
-        message: format!("cannot write the plan to {}: {e}; nothing was written", out.display()),
+        message: format!(
+            "cannot write the plan to {}: {e}; nothing was written",
+            out.display()
+        ),
     })
 }
 
 /// What a plan depends on besides the scenario's files, kept as `options` in summary.json so
 /// `solve --skip-if-unchanged` can tell whether a rerun would redo the same work. `previous` is
 /// the previous plan's directory (`--previous`), fingerprinted by its deployments.csv.
-pub fn options_json(opts: &SolveOptions, form: Formulation, previous: Option<&Path>) -> serde_json::Value {
+pub fn options_json(
+    opts: &SolveOptions,
+    form: Formulation,
+    previous: Option<&Path>,
+) -> serde_json::Value {
     use sha2::{Digest, Sha256};
     let prev = previous.map(|p| match std::fs::read(p.join("deployments.csv")) {
-        Ok(bytes) => Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>(),
+        Ok(bytes) => Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
         Err(_) => String::new(),
     });
     serde_json::json!({
@@ -389,8 +508,12 @@ pub fn options_json(opts: &SolveOptions, form: Formulation, previous: Option<&Pa
 
 /// Whether `out` already holds a plan of exactly these inputs, options and rotaplan version.
 pub fn plan_is_current(out: &Path, sc: &Scenario, options: &serde_json::Value) -> bool {
-    let Ok(text) = std::fs::read_to_string(out.join("summary.json")) else { return false };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { return false };
+    let Ok(text) = std::fs::read_to_string(out.join("summary.json")) else {
+        return false;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return false;
+    };
     v["input_hash"].as_str() == Some(sc.input_hash.as_str())
         && v["version"].as_str() == Some(env!("CARGO_PKG_VERSION"))
         && v.get("options") == Some(options)

@@ -6,8 +6,8 @@
 //! an MPS file with the SPEC's row and column names.
 
 use crate::model::lp::Lp;
-pub use crate::scenario::Strategy;
 use crate::scenario::Mode;
+pub use crate::scenario::Strategy;
 use good_lp::solvers::highs::highs;
 use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
@@ -91,7 +91,9 @@ impl std::fmt::Display for SolveError {
         match self {
             SolveError::Infeasible => write!(f, "the model is infeasible"),
             SolveError::Unbounded => write!(f, "the model is unbounded"),
-            SolveError::NoSolution(why) => write!(f, "no feasible plan found within the limits ({why})"),
+            SolveError::NoSolution(why) => {
+                write!(f, "no feasible plan found within the limits ({why})")
+            }
             SolveError::Interrupted => write!(f, "interrupted by a signal before a plan was found"),
             SolveError::Other(why) => write!(f, "solver failure: {why}"),
         }
@@ -135,9 +137,17 @@ unsafe extern "C" fn callback(
             if data.log && data.json && !out.is_null() {
                 let o = unsafe { &*out };
                 let now = data.started.elapsed().as_secs_f64();
-                if now - data.last_progress >= 1.0 || kind == highs_sys::kHighsCallbackMipImprovingSolution {
+                if now - data.last_progress >= 1.0
+                    || kind == highs_sys::kHighsCallbackMipImprovingSolution
+                {
                     data.last_progress = now;
-                    let num = |v: f64| if v.is_finite() { format!("{v}") } else { "null".into() };
+                    let num = |v: f64| {
+                        if v.is_finite() {
+                            format!("{v}")
+                        } else {
+                            "null".into()
+                        }
+                    };
                     eprintln!(
                         "{{\"event\":\"progress\",\"elapsed_s\":{:.3},\"incumbent\":{},\"bound\":{},\"gap\":{}}}",
                         now,
@@ -164,9 +174,17 @@ unsafe extern "C" fn callback(
 /// pinned starts are whole numbers the relaxation already exceeds. The continuous rest is then
 /// re-optimised with the tours fixed, and the gap is reported against the LP bound, so a planner
 /// always gets a plan and an honest measure of how far it may be from the best.
-pub fn solve_plan(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, SolveError> {
+pub fn solve_plan(
+    lp: &Lp,
+    opts: &SolveOptions,
+    mps: Option<&MpsRequest>,
+) -> Result<Solved, SolveError> {
     match solve(lp, opts, mps) {
-        Err(SolveError::NoSolution(why)) if opts.mode == Mode::Mip && lp.integer.iter().any(|&b| b) => rounded_relaxation(lp, opts, &why),
+        Err(SolveError::NoSolution(why))
+            if opts.mode == Mode::Mip && lp.integer.iter().any(|&b| b) =>
+        {
+            rounded_relaxation(lp, opts, &why)
+        }
         other => other,
     }
 }
@@ -174,14 +192,30 @@ pub fn solve_plan(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Res
 fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved, SolveError> {
     let started = Instant::now();
     if opts.log {
-        eprintln!("the MIP found no plan within {} s ({why}): rounding the LP relaxation down instead", opts.time_limit_s);
+        eprintln!(
+            "the MIP found no plan within {} s ({why}): rounding the LP relaxation down instead",
+            opts.time_limit_s
+        );
     }
     // The relaxation gets a budget of its own (at least a minute): without it there is no plan.
-    let budget = SolveOptions { mode: Mode::Lp, log_json: false, time_limit_s: opts.time_limit_s.max(60.0), ..opts.clone() };
+    let budget = SolveOptions {
+        mode: Mode::Lp,
+        log_json: false,
+        time_limit_s: opts.time_limit_s.max(60.0),
+        ..opts.clone()
+    };
     let relaxed = solve(lp, &budget, None)?;
-    let fixed = solve(&lp.with_integers_fixed(&relaxed.values, true), &budget, None)?;
+    let fixed = solve(
+        &lp.with_integers_fixed(&relaxed.values, true),
+        &budget,
+        None,
+    )?;
     let (ub, lb) = (fixed.solver_objective, relaxed.solver_objective);
-    let gap = if ub.abs() > 1e-9 { ((ub - lb) / ub.abs()).max(0.0) } else { 0.0 };
+    let gap = if ub.abs() > 1e-9 {
+        ((ub - lb) / ub.abs()).max(0.0)
+    } else {
+        0.0
+    };
     Ok(Solved {
         status: Status::Feasible,
         values: fixed.values,
@@ -218,24 +252,42 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     fn opt_err(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> SolveError {
         move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"))
     }
-    model.try_set_option("output_flag", opts.log).map_err(opt_err("output_flag"))?;
-    model.try_set_option("log_to_console", false).map_err(opt_err("log_to_console"))?;
-    model.try_set_option("time_limit", opts.time_limit_s).map_err(opt_err("time_limit"))?;
-    model.try_set_option("mip_rel_gap", opts.mip_gap).map_err(opt_err("mip_rel_gap"))?;
-    model.try_set_option("threads", opts.threads as i32).map_err(opt_err("threads"))?;
+    model
+        .try_set_option("output_flag", opts.log)
+        .map_err(opt_err("output_flag"))?;
+    model
+        .try_set_option("log_to_console", false)
+        .map_err(opt_err("log_to_console"))?;
+    model
+        .try_set_option("time_limit", opts.time_limit_s)
+        .map_err(opt_err("time_limit"))?;
+    model
+        .try_set_option("mip_rel_gap", opts.mip_gap)
+        .map_err(opt_err("mip_rel_gap"))?;
+    model
+        .try_set_option("threads", opts.threads as i32)
+        .map_err(opt_err("threads"))?;
     if integer {
-        model.try_set_option("mip_heuristic_effort", opts.heuristic_effort).map_err(opt_err("mip_heuristic_effort"))?;
+        model
+            .try_set_option("mip_heuristic_effort", opts.heuristic_effort)
+            .map_err(opt_err("mip_heuristic_effort"))?;
     }
     if let Some(v) = opts.lp_solver {
         if integer {
             // The MIP's root LP; later LPs warm-start from its basis with simplex.
-            model.try_set_option("mip_lp_solver", v).map_err(opt_err("mip_lp_solver"))?;
+            model
+                .try_set_option("mip_lp_solver", v)
+                .map_err(opt_err("mip_lp_solver"))?;
         } else {
-            model.try_set_option("solver", v).map_err(opt_err("solver"))?;
+            model
+                .try_set_option("solver", v)
+                .map_err(opt_err("solver"))?;
         }
     }
     // Determinism: one fixed random seed (HiGHS's default, set explicitly).
-    model.try_set_option("random_seed", 0).map_err(opt_err("random_seed"))?;
+    model
+        .try_set_option("random_seed", 0)
+        .map_err(opt_err("random_seed"))?;
 
     let mut data = Box::new(CallbackData {
         log: opts.log,
@@ -247,7 +299,11 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     // SAFETY: `data` outlives the solve (it is dropped at the end of this function, after
     // `try_solve` returns), and the callback only reads and writes through the pointers HiGHS gives.
     unsafe {
-        highs_sys::Highs_setCallback(ptr, Some(callback), &mut *data as *mut CallbackData as *mut c_void);
+        highs_sys::Highs_setCallback(
+            ptr,
+            Some(callback),
+            &mut *data as *mut CallbackData as *mut c_void,
+        );
         for kind in [
             highs_sys::kHighsCallbackLogging,
             highs_sys::kHighsCallbackSimplexInterrupt,
@@ -266,10 +322,13 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     let status = solved.status();
     // Read the solution status as a plain integer: the binding's typed accessor panics on
     // values it does not know (HiGHS reports -1 in some end states).
-    let has_solution = solved.int_info_value(c"primal_solution_status").ok() == Some(HighsSolutionStatus::Feasible as i64);
+    let has_solution = solved.int_info_value(c"primal_solution_status").ok()
+        == Some(HighsSolutionStatus::Feasible as i64);
     let status = match status {
         HighsModelStatus::Optimal => Status::Optimal,
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => return Err(SolveError::Infeasible),
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Err(SolveError::Infeasible)
+        }
         HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
         HighsModelStatus::ReachedInterrupt => {
             return Err(SolveError::Interrupted);
@@ -286,10 +345,16 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
             }
             Status::Feasible
         }
-        other => return Err(SolveError::Other(format!("HiGHS ended with status {other:?}"))),
+        other => {
+            return Err(SolveError::Other(format!(
+                "HiGHS ended with status {other:?}"
+            )))
+        }
     };
     if !has_solution {
-        return Err(SolveError::NoSolution("the solver returned no feasible point".into()));
+        return Err(SolveError::NoSolution(
+            "the solver returned no feasible point".into(),
+        ));
     }
     let gap = if integer && lp.integer.iter().any(|&b| b) {
         let g = solved.mip_gap();
@@ -303,7 +368,11 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     };
     let solver_objective = solved.objective_value();
     let bound = if integer && lp.integer.iter().any(|&b| b) {
-        solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite()).unwrap_or(f64::NEG_INFINITY)
+        solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite())
+            .unwrap_or(f64::NEG_INFINITY)
     } else {
         solver_objective
     };
@@ -361,7 +430,6 @@ fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, SolveError> {
     problem
         .try_into_inner()
         .map_err(|e| SolveError::Other(format!("HiGHS refused the model: {e}")))
-
 }
 
 /// Writes `lp` as handed to HiGHS (MPS with the SPEC's names), without solving it.
@@ -373,7 +441,9 @@ pub fn write_model(lp: &Lp, integer: bool, req: &MpsRequest) -> Result<(), Solve
 /// Writes the model with family names to an MPS (or, by extension, LP) file.
 fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveError> {
     let ptr = model.as_mut_ptr();
-    let cstr = |s: &str| CString::new(s).map_err(|_| SolveError::Other(format!("name with a NUL byte: {s}")));
+    let cstr = |s: &str| {
+        CString::new(s).map_err(|_| SolveError::Other(format!("name with a NUL byte: {s}")))
+    };
     for (i, n) in req.col_names.iter().enumerate() {
         let n = cstr(n)?;
         // SAFETY: ptr is a live Highs instance; n is a valid C string for the call.
@@ -388,7 +458,10 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveErro
     // SAFETY: as above.
     let status = unsafe { highs_sys::Highs_writeModel(ptr, path.as_ptr()) };
     if status == highs_sys::kHighsStatusError {
-        return Err(SolveError::Other(format!("cannot write the model to {}", req.path.display())));
+        return Err(SolveError::Other(format!(
+            "cannot write the model to {}",
+            req.path.display()
+        )));
     }
     Ok(())
 }

@@ -38,12 +38,22 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
     let bytes = match std::fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
-            d.error(&label, None, None, format!("cannot read the previous plan: {e}"));
+            d.error(
+                &label,
+                None,
+                None,
+                format!("cannot read the previous plan: {e}"),
+            );
             return Err(d);
         }
     };
-    let Some(t) = Table::parse(&label, &bytes, &["nation", "unit_type", "site", "arrive", "units"], &["unit", "zone", "troops", "cover_from", "depart", "initial"], &mut d)
-    else {
+    let Some(t) = Table::parse(
+        &label,
+        &bytes,
+        &["nation", "unit_type", "site", "arrive", "units"],
+        &["unit", "zone", "troops", "cover_from", "depart", "initial"],
+        &mut d,
+    ) else {
         return Err(d);
     };
     let code = |list: Vec<&str>, s: &str| list.iter().position(|c| *c == s);
@@ -51,30 +61,50 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
     let units: Vec<&str> = sc.unit_types.iter().map(|u| u.code.as_str()).collect();
     let sites: Vec<&str> = sc.sites.iter().map(|s| s.code.as_str()).collect();
     let mut begun: BTreeMap<(usize, usize, usize, i64), (f64, usize)> = BTreeMap::new();
-    let mut base = Baseline { dir: dir.to_path_buf(), ..Default::default() };
+    let mut base = Baseline {
+        dir: dir.to_path_buf(),
+        ..Default::default()
+    };
     let freeze_end = sc.start + chrono::Duration::days(sc.stability.freeze_days.ceil() as i64);
     for r in &t.rows {
         let n = t.code(r, "nation", &mut d).and_then(|c| {
             code(nations.clone(), &c).or_else(|| {
-                d.error(&label, Some(r.line), Some("nation"), format!("nation `{c}` is not in the scenario's nations.csv"));
+                d.error(
+                    &label,
+                    Some(r.line),
+                    Some("nation"),
+                    format!("nation `{c}` is not in the scenario's nations.csv"),
+                );
                 None
             })
         });
         let u = t.code(r, "unit_type", &mut d).and_then(|c| {
             code(units.clone(), &c).or_else(|| {
-                d.error(&label, Some(r.line), Some("unit_type"), format!("unit type `{c}` is not in the scenario's unit_types.csv"));
+                d.error(
+                    &label,
+                    Some(r.line),
+                    Some("unit_type"),
+                    format!("unit type `{c}` is not in the scenario's unit_types.csv"),
+                );
                 None
             })
         });
         let s = t.code(r, "site", &mut d).and_then(|c| {
             code(sites.clone(), &c).or_else(|| {
-                d.error(&label, Some(r.line), Some("site"), format!("site `{c}` is not in the scenario's sites.csv"));
+                d.error(
+                    &label,
+                    Some(r.line),
+                    Some("site"),
+                    format!("site `{c}` is not in the scenario's sites.csv"),
+                );
                 None
             })
         });
         let arrive = t.date(r, "arrive", &mut d);
         let k = t.num(r, "units", 0.0, &mut d);
-        let (Some(n), Some(u), Some(s), Some(arrive), Some(k)) = (n, u, s, arrive, k) else { continue };
+        let (Some(n), Some(u), Some(s), Some(arrive), Some(k)) = (n, u, s, arrive, k) else {
+            continue;
+        };
         if k <= 0.0 {
             continue;
         }
@@ -95,13 +125,20 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
         let listed: f64 = sc
             .deployed
             .iter()
-            .filter(|it| it.nation == n && it.unit_type == u && it.site == s && it.start_period == tau)
+            .filter(|it| {
+                it.nation == n && it.unit_type == u && it.site == s && it.start_period == tau
+            })
             .map(|it| it.units as f64)
             .sum();
         let extra = (k - listed).round();
         if extra >= 1.0 {
             if sc.offer_of(n, u).is_none() {
-                d.error(&label, Some(line), Some("unit_type"), "a tour under way needs an offer of this nation and unit type in offers.csv");
+                d.error(
+                    &label,
+                    Some(line),
+                    Some("unit_type"),
+                    "a tour under way needs an offer of this nation and unit type in offers.csv",
+                );
                 continue;
             }
             sc.deployed.push(InitialTour {
@@ -141,7 +178,8 @@ pub struct Change {
 pub fn changes(sc: &Scenario, base: &Baseline, tours: &[crate::plan::Tour]) -> (f64, Vec<Change>) {
     let mut now: BTreeMap<TourKey, f64> = BTreeMap::new();
     for t in tours.iter().filter(|t| !t.initial && t.start >= 0) {
-        *now.entry((t.nation, t.unit_type, t.site, t.start as usize)).or_default() += t.units;
+        *now.entry((t.nation, t.unit_type, t.site, t.start as usize))
+            .or_default() += t.units;
     }
     let mut keys: Vec<TourKey> = now.keys().chain(base.planned.keys()).copied().collect();
     keys.sort();
@@ -165,7 +203,9 @@ pub fn changes(sc: &Scenario, base: &Baseline, tours: &[crate::plan::Tour]) -> (
                 let required: f64 = sc
                     .requirements
                     .iter()
-                    .filter(|r| r.site == s && r.role == ut.role && sc.active(r.from, r.to, t as i64))
+                    .filter(|r| {
+                        r.site == s && r.role == ut.role && sc.active(r.from, r.to, t as i64)
+                    })
                     .map(|r| r.required)
                     .sum();
                 let covered = crate::plan::covered(sc, tours, s, &ut.role, t as i64);
@@ -174,7 +214,12 @@ pub fn changes(sc: &Scenario, base: &Baseline, tours: &[crate::plan::Tour]) -> (
                 short_removed += (required - without).clamp(0.0, mine);
             }
             if short_removed > 0.0 {
-                format!("removes {} role-unit periods of {} shortfall at {}", crate::output::fmt_num(short_removed), ut.role, sc.sites[s].code)
+                format!(
+                    "removes {} role-unit periods of {} shortfall at {}",
+                    crate::output::fmt_num(short_removed),
+                    ut.role,
+                    sc.sites[s].code
+                )
             } else {
                 "cheaper than the previous plan's tours".to_string()
             }

@@ -12,8 +12,14 @@ fn scenario(reqs: &str, stability: &str) -> Scenario {
     Scenario::new()
         .file("scenario.toml", &toml(8, 7, stability))
         .file("nations.csv", "nation\nGBR\n")
-        .file("unit_types.csv", "unit_type,domain,role,troops,tour_days,dwell_days\nbn,land,infantry,500,28,0\n")
-        .file("offers.csv", "nation,unit_type,units,cost_per_tour\nGBR,bn,2,1000\n")
+        .file(
+            "unit_types.csv",
+            "unit_type,domain,role,troops,tour_days,dwell_days\nbn,land,infantry,500,28,0\n",
+        )
+        .file(
+            "offers.csv",
+            "nation,unit_type,units,cost_per_tour\nGBR,bn,2,1000\n",
+        )
         .file("sites.csv", "site,zone\nA,Z\nB,Z\n")
         .file("requirements.csv", reqs)
 }
@@ -26,12 +32,19 @@ const NONE: &str = "site,role,required\nA,infantry,0\n";
 
 /// (site, arrive) of the non-initial tours in a plan, sorted.
 fn tours(out: &std::path::Path) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = read_csv(&out.join("deployments.csv")).into_iter().filter(|r| r["initial"] == "false").map(|r| (r["site"].clone(), r["arrive"].clone())).collect();
+    let mut v: Vec<(String, String)> = read_csv(&out.join("deployments.csv"))
+        .into_iter()
+        .filter(|r| r["initial"] == "false")
+        .map(|r| (r["site"].clone(), r["arrive"].clone()))
+        .collect();
     v.sort();
     v
 }
 
-fn solve_previous(dir: &std::path::Path, previous: &std::path::Path) -> (std::path::PathBuf, serde_json::Value) {
+fn solve_previous(
+    dir: &std::path::Path,
+    previous: &std::path::Path,
+) -> (std::path::PathBuf, serde_json::Value) {
     solve_and_verify(dir, &["--previous", previous.to_str().unwrap()])
 }
 
@@ -39,7 +52,13 @@ fn solve_previous(dir: &std::path::Path, previous: &std::path::Path) -> (std::pa
 fn an_unchanged_rerun_changes_nothing() {
     let dir = scenario(AT_A, "").write();
     let (first, s1) = solve_and_verify(dir.path(), &[]);
-    assert_eq!(tours(&first), vec![("A".to_string(), "2027-01-04".to_string()), ("A".to_string(), "2027-02-01".to_string())]);
+    assert_eq!(
+        tours(&first),
+        vec![
+            ("A".to_string(), "2027-01-04".to_string()),
+            ("A".to_string(), "2027-02-01".to_string())
+        ]
+    );
     assert_eq!(num(&s1, &["objective"]), 2000.0);
     let keep = dir.path().join("first");
     std::fs::rename(&first, &keep).unwrap();
@@ -47,7 +66,10 @@ fn an_unchanged_rerun_changes_nothing() {
     assert_eq!(num(&s2, &["stability", "tours_changed"]), 0.0);
     assert_eq!(num(&s2, &["terms", "change_penalty"]), 0.0);
     assert_eq!(num(&s2, &["objective"]), 2000.0);
-    assert_eq!(std::fs::read(keep.join("deployments.csv")).unwrap(), std::fs::read(again.join("deployments.csv")).unwrap());
+    assert_eq!(
+        std::fs::read(keep.join("deployments.csv")).unwrap(),
+        std::fs::read(again.join("deployments.csv")).unwrap()
+    );
 }
 
 #[test]
@@ -62,7 +84,11 @@ fn the_change_penalty_trades_off_against_the_cost_of_keeping_tours() {
     ] {
         let before = scenario(AT_A, "").write();
         let (prev, _) = solve_and_verify(before.path(), &[]);
-        let now = scenario(NONE, &format!("[stability]\nfreeze_days = 0\nchange_penalty = {penalty}")).write();
+        let now = scenario(
+            NONE,
+            &format!("[stability]\nfreeze_days = 0\nchange_penalty = {penalty}"),
+        )
+        .write();
         let (out, s) = solve_previous(now.path(), &prev);
         assert_eq!(num(&s, &["objective"]), objective, "penalty {penalty}");
         assert_eq!(tours(&out).len(), kept, "penalty {penalty}");
@@ -80,7 +106,13 @@ fn pinned_tours_survive_a_change_that_would_otherwise_move_them() {
     // Objective 2000 + 4 × 500 = 4000.
     let free = scenario(AT_B, "[stability]\nfreeze_days = 0\nchange_penalty = 500").write();
     let (out, s) = solve_previous(free.path(), &prev);
-    assert_eq!(tours(&out), vec![("B".to_string(), "2027-01-04".to_string()), ("B".to_string(), "2027-02-01".to_string())]);
+    assert_eq!(
+        tours(&out),
+        vec![
+            ("B".to_string(), "2027-01-04".to_string()),
+            ("B".to_string(), "2027-02-01".to_string())
+        ]
+    );
     assert_eq!(num(&s, &["objective"]), 4000.0);
 
     // A week frozen: the A tour of week 0 is published and stays (1000, no change); the A tour of
@@ -90,7 +122,11 @@ fn pinned_tours_survive_a_change_that_would_otherwise_move_them() {
     let (out, s) = solve_previous(frozen.path(), &prev);
     assert_eq!(
         tours(&out),
-        vec![("A".to_string(), "2027-01-04".to_string()), ("B".to_string(), "2027-01-04".to_string()), ("B".to_string(), "2027-02-01".to_string())]
+        vec![
+            ("A".to_string(), "2027-01-04".to_string()),
+            ("B".to_string(), "2027-01-04".to_string()),
+            ("B".to_string(), "2027-02-01".to_string())
+        ]
     );
     assert_eq!(num(&s, &["objective"]), 4500.0);
     assert_eq!(num(&s, &["stability", "tours_changed"]), 3.0);
@@ -108,10 +144,17 @@ fn tours_begun_before_a_later_start_are_kept_as_under_way() {
         .file("scenario.toml", "name = \"test\"\nstart = 2027-01-18\nperiods = 6\nperiod_days = 7\n[stability]\nfreeze_days = 0\nchange_penalty = 500\n")
         .write();
     let (out, s) = solve_previous(later.path(), &prev);
-    let initial: Vec<(String, String)> = read_csv(&out.join("deployments.csv")).into_iter().filter(|r| r["initial"] == "true").map(|r| (r["site"].clone(), r["arrive"].clone())).collect();
+    let initial: Vec<(String, String)> = read_csv(&out.join("deployments.csv"))
+        .into_iter()
+        .filter(|r| r["initial"] == "true")
+        .map(|r| (r["site"].clone(), r["arrive"].clone()))
+        .collect();
     assert_eq!(initial, vec![("A".to_string(), "2027-01-04".to_string())]);
     // Weeks 2–5 (new numbering) need the old week-4 tour, which is kept: no change, cost 1000.
-    assert_eq!(tours(&out), vec![("A".to_string(), "2027-02-01".to_string())]);
+    assert_eq!(
+        tours(&out),
+        vec![("A".to_string(), "2027-02-01".to_string())]
+    );
     assert_eq!(num(&s, &["stability", "tours_changed"]), 0.0);
     assert_eq!(num(&s, &["objective"]), 1000.0);
     assert_eq!(num(&s, &["shortfall", "role_unit_periods"]), 0.0);

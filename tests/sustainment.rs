@@ -10,7 +10,8 @@ use common::*;
 use std::collections::BTreeMap;
 
 const NATIONS: &str = "nation\nGBR\n";
-const UNITS: &str = "unit_type,domain,role,troops,tour_days,dwell_days\nbn,land,infantry,100,100,0\n";
+const UNITS: &str =
+    "unit_type,domain,role,troops,tour_days,dwell_days\nbn,land,infantry,100,100,0\n";
 const OFFERS: &str = "nation,unit_type,units\nGBR,bn,1\n";
 const SITES: &str = "site,zone,node\nS,Z,SN\n";
 // A role no unit type has: no tour variables (a warning, not an error).
@@ -45,14 +46,23 @@ fn flows(out: &std::path::Path) -> BTreeMap<(String, String, String, usize), f64
     read_csv(&out.join("flows.csv"))
         .into_iter()
         .map(|r| {
-            let t = days.iter().position(|d| *d == r["period_start"]).expect("a horizon day");
-            ((r["from"].clone(), r["to"].clone(), r["mode"].clone(), t), r["tons"].parse::<f64>().unwrap())
+            let t = days
+                .iter()
+                .position(|d| *d == r["period_start"])
+                .expect("a horizon day");
+            (
+                (r["from"].clone(), r["to"].clone(), r["mode"].clone(), t),
+                r["tons"].parse::<f64>().unwrap(),
+            )
         })
         .collect()
 }
 
 fn stock_rows(out: &std::path::Path, node: &str) -> Vec<BTreeMap<String, String>> {
-    read_csv(&out.join("stocks.csv")).into_iter().filter(|r| r["node"] == node).collect()
+    read_csv(&out.join("stocks.csv"))
+        .into_iter()
+        .filter(|r| r["node"] == node)
+        .collect()
 }
 
 #[test]
@@ -87,7 +97,11 @@ fn a_transit_lag_of_one_period_delays_arrival() {
     let (out, s) = solve_and_verify(dir.path(), &[]);
     let f = flows(&out);
     for t in 0..3 {
-        assert_eq!(f[&("D".into(), "SN".into(), "road".into(), t)], 10.0, "day {t}");
+        assert_eq!(
+            f[&("D".into(), "SN".into(), "road".into(), t)],
+            10.0,
+            "day {t}"
+        );
     }
     assert!(!f.contains_key(&("D".into(), "SN".into(), "road".into(), 3)));
     let sn = stock_rows(&out, "SN");
@@ -109,7 +123,10 @@ fn storage_carries_stock_from_a_cheap_early_period() {
     let dir = network(nodes, arcs, supply, &[]).write();
     let (out, s) = solve_and_verify(dir.path(), &[]);
     assert_eq!(num(&s, &["terms", "transport_cost"]), 40.0);
-    let stock: Vec<f64> = stock_rows(&out, "SN").iter().map(|r| r["stock"].parse().unwrap()).collect();
+    let stock: Vec<f64> = stock_rows(&out, "SN")
+        .iter()
+        .map(|r| r["stock"].parse().unwrap())
+        .collect();
     assert_eq!(stock, vec![30.0, 20.0, 10.0, 0.0]);
 }
 
@@ -126,7 +143,10 @@ fn days_of_supply_are_kept_while_storage_allows_and_the_shortfall_is_reported_wh
     let (out, s) = solve_and_verify(dir.path(), &[]);
     assert_eq!(num(&s, &["terms", "transport_cost"]), 60.0);
     assert_eq!(num(&s, &["terms", "days_of_supply_penalty"]), 0.0);
-    let stock: Vec<f64> = stock_rows(&out, "SN").iter().map(|r| r["stock"].parse().unwrap()).collect();
+    let stock: Vec<f64> = stock_rows(&out, "SN")
+        .iter()
+        .map(|r| r["stock"].parse().unwrap())
+        .collect();
     assert_eq!(stock, vec![20.0, 20.0, 20.0, 20.0]);
 
     // With storage of 15 t the level cannot be kept: 5 t short every day, 4 × 5 = 20 ton-days,
@@ -134,7 +154,10 @@ fn days_of_supply_are_kept_while_storage_allows_and_the_shortfall_is_reported_wh
     let tight = "node,kind,storage_tons\nD,depot,0\nSN,site,15\n";
     let dir = network(tight, arcs, supply, &[("commodities.csv", commodities)]).write();
     let (out, s) = solve_and_verify(dir.path(), &[]);
-    let short: Vec<f64> = stock_rows(&out, "SN").iter().map(|r| r["dos_short"].parse().unwrap()).collect();
+    let short: Vec<f64> = stock_rows(&out, "SN")
+        .iter()
+        .map(|r| r["dos_short"].parse().unwrap())
+        .collect();
     assert_eq!(short, vec![5.0, 5.0, 5.0, 5.0]);
     assert_eq!(num(&s, &["terms", "days_of_supply_penalty"]), 200.0);
     assert_eq!(num(&s, &["terms", "transport_cost"]), 55.0);
@@ -181,17 +204,23 @@ fn without_network_tables_no_sustainment_is_planned() {
 /// Independent min-cost flow by successive shortest paths (Bellman-Ford on the residual graph,
 /// with petgraph), for one period: supplies (node, tons, cost/t), demands (node, tons), arcs
 /// (from, to, capacity, cost/t). Returns the total cost; panics if the demand cannot be met.
-fn min_cost_flow(n_nodes: usize, supplies: &[(usize, f64, f64)], demands: &[(usize, f64)], arcs: &[(usize, usize, f64, f64)]) -> f64 {
+fn min_cost_flow(
+    n_nodes: usize,
+    supplies: &[(usize, f64, f64)],
+    demands: &[(usize, f64)],
+    arcs: &[(usize, usize, f64, f64)],
+) -> f64 {
     use petgraph::algo::bellman_ford;
     use petgraph::graph::{DiGraph, NodeIndex};
     // Residual edges: (from, to, capacity left, cost); edge i ^ 1 is its reverse.
     let source = n_nodes;
     let sink = n_nodes + 1;
     let mut edges: Vec<(usize, usize, f64, f64)> = Vec::new();
-    let mut add = |a: usize, b: usize, cap: f64, cost: f64, edges: &mut Vec<(usize, usize, f64, f64)>| {
-        edges.push((a, b, cap, cost));
-        edges.push((b, a, 0.0, -cost));
-    };
+    let mut add =
+        |a: usize, b: usize, cap: f64, cost: f64, edges: &mut Vec<(usize, usize, f64, f64)>| {
+            edges.push((a, b, cap, cost));
+            edges.push((b, a, 0.0, -cost));
+        };
     for &(w, cap, cost) in supplies {
         add(source, w, cap, cost, &mut edges);
     }
@@ -211,7 +240,8 @@ fn min_cost_flow(n_nodes: usize, supplies: &[(usize, f64, f64)], demands: &[(usi
                 g.add_edge(ix[a], ix[b], (cost, i));
             }
         }
-        let paths = bellman_ford(&g.map(|_, _| (), |_, e| e.0), ix[source]).expect("no negative cycle in a residual graph");
+        let paths = bellman_ford(&g.map(|_, _| (), |_, e| e.0), ix[source])
+            .expect("no negative cycle in a residual graph");
         assert!(paths.distances[sink].is_finite(), "demand cannot be met");
         // Walk back from the sink, choosing for each hop the cheapest residual edge.
         let mut path = Vec::new();
@@ -267,7 +297,10 @@ fn transport_and_supply_cost_match_an_independent_min_cost_flow() {
         .file("offers.csv", "nation,unit_type,units\nGBR,bn,3\n")
         .file("sites.csv", "site,zone,node\nS1,Z,N1\nS2,Z,N2\n")
         .file("requirements.csv", "site,role,required\nS1,none,0\n")
-        .file("deployed.csv", "nation,unit_type,site,arrived,units\nGBR,bn,S1,2027-01-01,2\nGBR,bn,S2,2027-01-01,1\n")
+        .file(
+            "deployed.csv",
+            "nation,unit_type,site,arrived,units\nGBR,bn,S1,2027-01-01,2\nGBR,bn,S2,2027-01-01,1\n",
+        )
         .file("nodes.csv", nodes)
         .file("arcs.csv", &arcs)
         .file("supply.csv", supply)
@@ -275,11 +308,27 @@ fn transport_and_supply_cost_match_an_independent_min_cost_flow() {
         .write();
     let (_, s) = solve_and_verify(dir.path(), &[]);
     assert_eq!(num(&s, &["shortfall", "unmet_tons"]), 0.0);
-    let code = |c: &str| ["D1", "D2", "H1", "H2", "H3", "N1", "N2"].iter().position(|x| *x == c).unwrap();
-    let arcs_ix: Vec<(usize, usize, f64, f64)> = arcs_list.iter().map(|&(a, b, cap, cost)| (code(a), code(b), cap, cost)).collect();
-    let per_period = min_cost_flow(7, &[(code("D1"), 22.0, 3.0), (code("D2"), 30.0, 6.0)], &[(code("N1"), 20.0), (code("N2"), 10.0)], &arcs_ix);
+    let code = |c: &str| {
+        ["D1", "D2", "H1", "H2", "H3", "N1", "N2"]
+            .iter()
+            .position(|x| *x == c)
+            .unwrap()
+    };
+    let arcs_ix: Vec<(usize, usize, f64, f64)> = arcs_list
+        .iter()
+        .map(|&(a, b, cap, cost)| (code(a), code(b), cap, cost))
+        .collect();
+    let per_period = min_cost_flow(
+        7,
+        &[(code("D1"), 22.0, 3.0), (code("D2"), 30.0, 6.0)],
+        &[(code("N1"), 20.0), (code("N2"), 10.0)],
+        &arcs_ix,
+    );
     let ours = num(&s, &["terms", "transport_cost"]) + num(&s, &["terms", "supply_cost"]);
-    assert!((ours - 3.0 * per_period).abs() < 1e-6, "rotaplan {ours} vs min-cost flow 3 × {per_period}");
+    assert!(
+        (ours - 3.0 * per_period).abs() < 1e-6,
+        "rotaplan {ours} vs min-cost flow 3 × {per_period}"
+    );
 }
 
 #[test]
@@ -293,7 +342,11 @@ fn the_arc_that_limits_a_site_is_the_top_bottleneck_and_its_value_matches_a_reso
         let arcs = format!("from,to,mode,capacity_tons_per_day,cost_per_ton\nD,SN,road,{cap},1\n");
         let dir = network(nodes, &arcs, supply, &[]).write();
         let (out, s) = solve_and_verify(dir.path(), &["--mode", "lp"]);
-        (read_csv(&out.join("bottlenecks.csv")), num(&s, &["objective"]), dir)
+        (
+            read_csv(&out.join("bottlenecks.csv")),
+            num(&s, &["objective"]),
+            dir,
+        )
     };
     let (bottlenecks, obj8, _d8) = solve_with(8.0);
     let (_, obj9, _d9) = solve_with(9.0);
@@ -302,5 +355,9 @@ fn the_arc_that_limits_a_site_is_the_top_bottleneck_and_its_value_matches_a_reso
     assert!(top["name"].starts_with("D>SN road"), "{top:?}");
     let mv: f64 = top["marginal_value"].parse().unwrap();
     assert_eq!(obj8 - obj9, 3996.0);
-    assert!((mv - (obj8 - obj9)).abs() < 1e-6, "marginal value {mv} vs re-solve {}", obj8 - obj9);
+    assert!(
+        (mv - (obj8 - obj9)).abs() < 1e-6,
+        "marginal value {mv} vs re-solve {}",
+        obj8 - obj9
+    );
 }

@@ -22,22 +22,61 @@ pub enum Term {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Var {
     /// x: tours of an eligible (nation, unit type, site) triple begun in period t.
-    Tour { triple: u32, t: u32 },
+    Tour {
+        triple: u32,
+        t: u32,
+    },
     /// short: role-units a requirement row lacks in period t.
-    Short { req: u32, t: u32 },
+    Short {
+        req: u32,
+        t: u32,
+    },
     /// Aggregated form: units of a triple on the ground in t.
-    Ground { triple: u32, t: u32 },
+    Ground {
+        triple: u32,
+        t: u32,
+    },
     /// Aggregated form: tours of an offer begun in t, over all its sites.
-    Started { offer: u32, t: u32 },
+    Started {
+        offer: u32,
+        t: u32,
+    },
     /// Sustainment: tons of commodity k at node w demanded in t.
-    Demand { k: u32, w: u32, t: u32 },
-    Flow { k: u32, arc: u32, t: u32 },
-    Output { k: u32, supply: u32, t: u32 },
-    Stock { k: u32, w: u32, t: u32 },
-    Unmet { k: u32, w: u32, t: u32 },
-    DosShort { k: u32, w: u32, t: u32 },
+    Demand {
+        k: u32,
+        w: u32,
+        t: u32,
+    },
+    Flow {
+        k: u32,
+        arc: u32,
+        t: u32,
+    },
+    Output {
+        k: u32,
+        supply: u32,
+        t: u32,
+    },
+    Stock {
+        k: u32,
+        w: u32,
+        t: u32,
+    },
+    Unmet {
+        k: u32,
+        w: u32,
+        t: u32,
+    },
+    DosShort {
+        k: u32,
+        w: u32,
+        t: u32,
+    },
     /// Nightly reruns: units of difference from the previous plan at a tour start.
-    Change { triple: u32, t: u32 },
+    Change {
+        triple: u32,
+        t: u32,
+    },
 }
 
 /// What a row stands for, named after the SPEC §3 constraint families.
@@ -132,7 +171,10 @@ impl Lp {
     /// Entries of row r.
     pub fn row_entries(&self, r: usize) -> impl Iterator<Item = (Col, f64)> + '_ {
         let (a, b) = (self.row_start[r], self.row_start[r + 1]);
-        self.idx[a..b].iter().copied().zip(self.val[a..b].iter().copied())
+        self.idx[a..b]
+            .iter()
+            .copied()
+            .zip(self.val[a..b].iter().copied())
     }
 
     /// Σ cost·value per term, for a solution vector.
@@ -158,7 +200,11 @@ impl Lp {
         let mut fixed = self.clone();
         for c in 0..fixed.num_cols() {
             if fixed.integer[c] {
-                let v = if down { (values[c] + 1e-6).floor() } else { values[c].round() };
+                let v = if down {
+                    (values[c] + 1e-6).floor()
+                } else {
+                    values[c].round()
+                };
                 let v = v.max(fixed.col_lo[c]);
                 fixed.col_lo[c] = v;
                 fixed.col_hi[c] = v;
@@ -221,9 +267,28 @@ mod tests {
     #[test]
     fn zeros_are_dropped_and_violations_measured() {
         let mut lp = Lp::new();
-        let a = lp.col(Var::Tour { triple: 0, t: 0 }, 0.0, 1.0, 0.0, Term::None, false);
-        let b = lp.col(Var::Tour { triple: 0, t: 1 }, 0.0, 1.0, 0.0, Term::None, false);
-        lp.row(RowKind::Pool { offer: 0, t: 0 }, f64::NEG_INFINITY, 1.0, &[(a, 3.0), (b, 0.0)]);
+        let a = lp.col(
+            Var::Tour { triple: 0, t: 0 },
+            0.0,
+            1.0,
+            0.0,
+            Term::None,
+            false,
+        );
+        let b = lp.col(
+            Var::Tour { triple: 0, t: 1 },
+            0.0,
+            1.0,
+            0.0,
+            Term::None,
+            false,
+        );
+        lp.row(
+            RowKind::Pool { offer: 0, t: 0 },
+            f64::NEG_INFINITY,
+            1.0,
+            &[(a, 3.0), (b, 0.0)],
+        );
         assert_eq!(lp.nonzeros(), 1);
         assert_eq!(lp.row_entries(0).collect::<Vec<_>>(), vec![(a, 3.0)]);
         assert_eq!(lp.max_violation(&[0.5, 0.0]), 0.5);

@@ -106,7 +106,12 @@ pub fn build_with<'s>(
     network: bool,
 ) -> Model<'s> {
     let roles: Vec<String> = {
-        let mut r: Vec<String> = sc.requirements.iter().map(|r| r.role.clone()).chain(sc.unit_types.iter().map(|u| u.role.clone())).collect();
+        let mut r: Vec<String> = sc
+            .requirements
+            .iter()
+            .map(|r| r.role.clone())
+            .chain(sc.unit_types.iter().map(|u| u.role.clone()))
+            .collect();
         r.sort();
         r.dedup();
         r
@@ -149,7 +154,9 @@ impl<'s> Model<'s> {
     }
 
     pub fn role_id(&self, role: &str) -> usize {
-        self.roles.binary_search_by(|r| r.as_str().cmp(role)).unwrap_or(usize::MAX)
+        self.roles
+            .binary_search_by(|r| r.as_str().cmp(role))
+            .unwrap_or(usize::MAX)
     }
 
     /// Constants from deployed.csv: what the tours under way contribute to each family's rows.
@@ -165,11 +172,20 @@ impl<'s> Model<'s> {
         };
         for it in &sc.deployed {
             let ut = &sc.unit_types[it.unit_type];
-            let Some(o) = sc.offers.iter().position(|o| o.nation == it.nation && o.unit_type == it.unit_type) else {
+            let Some(o) = sc
+                .offers
+                .iter()
+                .position(|o| o.nation == it.nation && o.unit_type == it.unit_type)
+            else {
                 continue; // load() refuses initial tours without an offer
             };
             let k = it.units as f64;
-            let (tau, l, h, d) = (it.start_period, ut.tour as i64, ut.handover as i64, ut.dwell as i64);
+            let (tau, l, h, d) = (
+                it.start_period,
+                ut.tour as i64,
+                ut.handover as i64,
+                ut.dwell as i64,
+            );
             let role = self.role_id(&ut.role);
             for t in 0..t_n as i64 {
                 let ti = t as usize;
@@ -179,13 +195,16 @@ impl<'s> Model<'s> {
                 if t >= tau && t < tau + l {
                     ini.ground[o][ti] += k;
                     for (li, lim) in sc.limits.iter().enumerate() {
-                        if crate::scenario::limit_matches(sc, lim, it.nation, it.unit_type, it.site) {
+                        if crate::scenario::limit_matches(sc, lim, it.nation, it.unit_type, it.site)
+                        {
                             ini.limit_troops[li][ti] += k * ut.troops as f64;
                         }
                     }
                 }
                 if t >= tau + h && t < tau + l {
-                    ini.covering.entry((it.site, role)).or_insert_with(|| vec![0.0; t_n])[ti] += k * ut.role_value;
+                    ini.covering
+                        .entry((it.site, role))
+                        .or_insert_with(|| vec![0.0; t_n])[ti] += k * ut.role_value;
                 }
                 if t == tau + l - 1 {
                     if let Some(w) = sc.sites[it.site].reception {
@@ -228,31 +247,49 @@ impl<'s> Model<'s> {
                     continue;
                 }
                 let limits: Vec<usize> = (0..sc.limits.len())
-                    .filter(|&li| crate::scenario::limit_matches(sc, &sc.limits[li], off.nation, off.unit_type, s))
+                    .filter(|&li| {
+                        crate::scenario::limit_matches(
+                            sc,
+                            &sc.limits[li],
+                            off.nation,
+                            off.unit_type,
+                            s,
+                        )
+                    })
                     .collect();
                 let tri = self.triples.len();
                 let mut x = vec![None; t_n];
                 for (t, slot) in x.iter_mut().enumerate() {
                     let on_ground = t..(t + l).min(t_n);
-                    if t + h >= t_n || !on_ground.clone().all(|p| sc.nation_available(off.nation, p as i64)) {
+                    if t + h >= t_n
+                        || !on_ground
+                            .clone()
+                            .all(|p| sc.nation_available(off.nation, p as i64))
+                    {
                         continue;
                     }
-                    let busy_full = (t..(t + l + d).min(t_n)).any(|p| self.initial.busy[o][p] >= off.units as f64 - 1e-9);
-                    let deployed_full = off
-                        .max_deployed
-                        .is_some_and(|m| on_ground.clone().any(|p| self.initial.ground[o][p] >= m as f64 - 1e-9));
-                    let limit_full = limits.iter().any(|&li| {
-                        let lim = &sc.limits[li];
+                    let busy_full = (t..(t + l + d).min(t_n))
+                        .any(|p| self.initial.busy[o][p] >= off.units as f64 - 1e-9);
+                    let deployed_full = off.max_deployed.is_some_and(|m| {
                         on_ground
                             .clone()
-                            .any(|p| sc.active(lim.from, lim.to, p as i64) && self.initial.limit_troops[li][p] >= lim.max_troops - 1e-9)
+                            .any(|p| self.initial.ground[o][p] >= m as f64 - 1e-9)
                     });
-                    let pax_of = |w: usize| sc.network.as_ref().and_then(|n| n.nodes[w].pax_per_day);
+                    let limit_full = limits.iter().any(|&li| {
+                        let lim = &sc.limits[li];
+                        on_ground.clone().any(|p| {
+                            sc.active(lim.from, lim.to, p as i64)
+                                && self.initial.limit_troops[li][p] >= lim.max_troops - 1e-9
+                        })
+                    });
+                    let pax_of =
+                        |w: usize| sc.network.as_ref().and_then(|n| n.nodes[w].pax_per_day);
                     let reception_full = site.reception.is_some_and(|w| {
                         pax_of(w).is_some_and(|pax| {
                             let cap = pax * pd;
                             let last = t + l - 1;
-                            self.initial.departures[w][t] >= cap - 1e-9 || (last < t_n && self.initial.departures[w][last] >= cap - 1e-9)
+                            self.initial.departures[w][t] >= cap - 1e-9
+                                || (last < t_n && self.initial.departures[w][last] >= cap - 1e-9)
                         })
                     });
                     if busy_full || deployed_full || limit_full || reception_full {
@@ -260,7 +297,17 @@ impl<'s> Model<'s> {
                     }
                     let days_on_ground = ((t + l).min(t_n) - t) as f64 * pd;
                     let cost = off.cost_per_day * days_on_ground + off.cost_per_tour;
-                    let c = self.lp.col(Var::Tour { triple: tri as u32, t: t as u32 }, 0.0, INF, cost, Term::Deployment, integer);
+                    let c = self.lp.col(
+                        Var::Tour {
+                            triple: tri as u32,
+                            t: t as u32,
+                        },
+                        0.0,
+                        INF,
+                        cost,
+                        Term::Deployment,
+                        integer,
+                    );
                     *slot = Some(c);
                 }
                 if x.iter().all(Option::is_none) {
@@ -295,9 +342,27 @@ impl<'s> Model<'s> {
                     g.push(None);
                     continue;
                 }
-                let c = self.lp.col(Var::Ground { triple: tr as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
+                let c = self.lp.col(
+                    Var::Ground {
+                        triple: tr as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    INF,
+                    0.0,
+                    Term::None,
+                    false,
+                );
                 buf.push((c, 1.0));
-                self.lp.row(RowKind::GroundDef { triple: tr as u32, t: t as u32 }, 0.0, 0.0, &buf);
+                self.lp.row(
+                    RowKind::GroundDef {
+                        triple: tr as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    0.0,
+                    &buf,
+                );
                 g.push(Some(c));
             }
             self.triples[tr].ground = g;
@@ -316,9 +381,27 @@ impl<'s> Model<'s> {
                     k.push(buf.first().map(|&(x, _)| x));
                     continue;
                 }
-                let c = self.lp.col(Var::Started { offer: o as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
+                let c = self.lp.col(
+                    Var::Started {
+                        offer: o as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    INF,
+                    0.0,
+                    Term::None,
+                    false,
+                );
                 buf.push((c, 1.0));
-                self.lp.row(RowKind::StartedDef { offer: o as u32, t: t as u32 }, 0.0, 0.0, &buf);
+                self.lp.row(
+                    RowKind::StartedDef {
+                        offer: o as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    0.0,
+                    &buf,
+                );
                 k.push(Some(c));
             }
             self.started.push(k);
@@ -364,7 +447,14 @@ impl<'s> Model<'s> {
     }
 
     /// coef × (tours of offer `o` begun in `from..=to`), over all its sites.
-    fn push_offer_starts(&self, o: usize, from: i64, to: i64, coef: f64, buf: &mut Vec<(Col, f64)>) {
+    fn push_offer_starts(
+        &self,
+        o: usize,
+        from: i64,
+        to: i64,
+        coef: f64,
+        buf: &mut Vec<(Col, f64)>,
+    ) {
         match self.form {
             Formulation::Aggregated => {
                 for tau in from.max(0)..=to.min(self.periods() as i64 - 1) {
@@ -381,7 +471,7 @@ impl<'s> Model<'s> {
         }
     }
 
-    /// 1. Pool: units busy (on tour or in dwell) never exceed the nation's pool.
+    /// Constraint 1, pool: units busy (on tour or in dwell) never exceed the nation's pool.
     fn pool(&mut self) {
         let mut buf = Vec::new();
         for (o, off) in self.sc.offers.iter().enumerate() {
@@ -394,16 +484,26 @@ impl<'s> Model<'s> {
                 buf.clear();
                 self.push_offer_starts(o, t as i64 - busy + 1, t as i64, 1.0, &mut buf);
                 let room = off.units as f64 - self.initial.busy[o][t];
-                self.lp.row(RowKind::Pool { offer: o as u32, t: t as u32 }, -INF, room, &buf);
+                self.lp.row(
+                    RowKind::Pool {
+                        offer: o as u32,
+                        t: t as u32,
+                    },
+                    -INF,
+                    room,
+                    &buf,
+                );
             }
         }
     }
 
-    /// 2. Max deployed: units of an offer on the ground at once, where the nation caps it.
+    /// Constraint 2, max deployed: units of an offer on the ground at once, where the nation caps it.
     fn max_deployed(&mut self) {
         let mut buf = Vec::new();
         for (o, off) in self.sc.offers.iter().enumerate() {
-            let Some(max) = off.max_deployed else { continue };
+            let Some(max) = off.max_deployed else {
+                continue;
+            };
             if self.by_offer[o].is_empty() {
                 continue;
             }
@@ -412,12 +512,20 @@ impl<'s> Model<'s> {
                 buf.clear();
                 self.push_offer_starts(o, t as i64 - l + 1, t as i64, 1.0, &mut buf);
                 let room = max as f64 - self.initial.ground[o][t];
-                self.lp.row(RowKind::MaxDeployed { offer: o as u32, t: t as u32 }, -INF, room, &buf);
+                self.lp.row(
+                    RowKind::MaxDeployed {
+                        offer: o as u32,
+                        t: t as u32,
+                    },
+                    -INF,
+                    room,
+                    &buf,
+                );
             }
         }
     }
 
-    /// 3. Coverage: role-units covering a site, plus shortfall, meet the active requirements.
+    /// Constraint 3, coverage: role-units covering a site, plus shortfall, meet the active requirements.
     /// Shortfall is priced per requirement row, so the optimiser leaves the lowest priority short.
     fn coverage(&mut self) {
         let sc = self.sc;
@@ -425,16 +533,28 @@ impl<'s> Model<'s> {
         self.short = vec![vec![None; t_n]; sc.requirements.len()];
         let mut groups: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
         for (i, r) in sc.requirements.iter().enumerate() {
-            groups.entry((r.site, self.role_id(&r.role))).or_default().push(i);
+            groups
+                .entry((r.site, self.role_id(&r.role)))
+                .or_default()
+                .push(i);
         }
         let pd = sc.period_days as f64;
         let mut buf = Vec::new();
         for ((s, role), reqs) in groups {
             let covering_triples: Vec<usize> = (0..self.triples.len())
-                .filter(|&tr| self.triples[tr].site == s && self.role_id(&sc.unit_types[self.triples[tr].unit_type].role) == role)
+                .filter(|&tr| {
+                    self.triples[tr].site == s
+                        && self.role_id(&sc.unit_types[self.triples[tr].unit_type].role) == role
+                })
                 .collect();
             for t in 0..t_n {
-                let active: Vec<usize> = reqs.iter().copied().filter(|&i| sc.active(sc.requirements[i].from, sc.requirements[i].to, t as i64)).collect();
+                let active: Vec<usize> = reqs
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        sc.active(sc.requirements[i].from, sc.requirements[i].to, t as i64)
+                    })
+                    .collect();
                 let required: f64 = active.iter().map(|&i| sc.requirements[i].required).sum();
                 let already = self.initial.covering.get(&(s, role)).map_or(0.0, |v| v[t]);
                 let need = required - already;
@@ -452,16 +572,35 @@ impl<'s> Model<'s> {
                         continue;
                     }
                     let cost = sc.penalties.coverage * r.priority * pd;
-                    let c = self.lp.col(Var::Short { req: i as u32, t: t as u32 }, 0.0, r.required, cost, Term::Coverage, false);
+                    let c = self.lp.col(
+                        Var::Short {
+                            req: i as u32,
+                            t: t as u32,
+                        },
+                        0.0,
+                        r.required,
+                        cost,
+                        Term::Coverage,
+                        false,
+                    );
                     self.short[i][t] = Some(c);
                     buf.push((c, 1.0));
                 }
-                self.lp.row(RowKind::Coverage { site: s as u32, role: role as u32, t: t as u32 }, need, INF, &buf);
+                self.lp.row(
+                    RowKind::Coverage {
+                        site: s as u32,
+                        role: role as u32,
+                        t: t as u32,
+                    },
+                    need,
+                    INF,
+                    &buf,
+                );
             }
         }
     }
 
-    /// 4. Contingent limits and caveats: troops on the ground under each limits.csv row.
+    /// Constraint 4, contingent limits and caveats: troops on the ground under each limits.csv row.
     fn contingent_limits(&mut self) {
         let sc = self.sc;
         let mut buf = Vec::new();
@@ -488,20 +627,32 @@ impl<'s> Model<'s> {
                     continue;
                 }
                 let room = lim.max_troops - self.initial.limit_troops[li][t];
-                self.lp.row(RowKind::ContingentLimit { limit: li as u32, t: t as u32 }, -INF, room, &buf);
+                self.lp.row(
+                    RowKind::ContingentLimit {
+                        limit: li as u32,
+                        t: t as u32,
+                    },
+                    -INF,
+                    room,
+                    &buf,
+                );
             }
         }
     }
 
-    /// 5. Reception: troops arriving plus leaving through a node per period (SPEC §6.14).
+    /// Constraint 5, reception: troops arriving plus leaving through a node per period (SPEC §6.14).
     fn reception(&mut self) {
         let sc = self.sc;
         let Some(net) = &sc.network else { return };
         let t_n = self.periods();
         let mut buf: Vec<(Col, f64)> = Vec::new();
         for (w, node) in net.nodes.iter().enumerate() {
-            let Some(pax) = node.pax_per_day else { continue };
-            let through: Vec<usize> = (0..self.triples.len()).filter(|&tr| sc.sites[self.triples[tr].site].reception == Some(w)).collect();
+            let Some(pax) = node.pax_per_day else {
+                continue;
+            };
+            let through: Vec<usize> = (0..self.triples.len())
+                .filter(|&tr| sc.sites[self.triples[tr].site].reception == Some(w))
+                .collect();
             if through.is_empty() {
                 continue;
             }
@@ -532,7 +683,15 @@ impl<'s> Model<'s> {
                     continue;
                 }
                 let room = pax * sc.period_days as f64 - self.initial.departures[w][t];
-                self.lp.row(RowKind::Reception { node: w as u32, t: t as u32 }, -INF, room, &buf);
+                self.lp.row(
+                    RowKind::Reception {
+                        node: w as u32,
+                        t: t as u32,
+                    },
+                    -INF,
+                    room,
+                    &buf,
+                );
             }
         }
     }
@@ -544,7 +703,10 @@ impl Model<'_> {
         let sc = self.sc;
         let tri = |i: u32| {
             let x = &self.triples[i as usize];
-            format!("{},{},{}", sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code)
+            format!(
+                "{},{},{}",
+                sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code
+            )
         };
         let net = sc.network.as_ref();
         let node = |w: u32| net.map_or(String::new(), |n| n.nodes[w as usize].code.clone());
@@ -557,16 +719,25 @@ impl Model<'_> {
         };
         let offer = |o: u32| {
             let o = &sc.offers[o as usize];
-            format!("{},{}", sc.nations[o.nation].code, sc.unit_types[o.unit_type].code)
+            format!(
+                "{},{}",
+                sc.nations[o.nation].code, sc.unit_types[o.unit_type].code
+            )
         };
         match self.lp.var[c] {
             Var::Tour { triple, t } => format!("x[{},{t}]", tri(triple)),
-            Var::Short { req, t } => format!("short[req{},{t}]", sc.requirements[req as usize].line),
+            Var::Short { req, t } => {
+                format!("short[req{},{t}]", sc.requirements[req as usize].line)
+            }
             Var::Ground { triple, t } => format!("g[{},{t}]", tri(triple)),
             Var::Started { offer: o, t } => format!("started[{},{t}]", offer(o)),
             Var::Demand { k, w, t } => format!("d[{},{},{t}]", com(k), node(w)),
             Var::Flow { k, arc: a, t } => format!("f[{},{},{t}]", com(k), arc(a)),
-            Var::Output { k, supply, t } => format!("o[{},{},{t}]", com(k), node(net.map_or(0, |n| n.supply[supply as usize].node as u32))),
+            Var::Output { k, supply, t } => format!(
+                "o[{},{},{t}]",
+                com(k),
+                node(net.map_or(0, |n| n.supply[supply as usize].node as u32))
+            ),
             Var::Stock { k, w, t } => format!("I[{},{},{t}]", com(k), node(w)),
             Var::Unmet { k, w, t } => format!("unmet[{},{},{t}]", com(k), node(w)),
             Var::DosShort { k, w, t } => format!("dos_short[{},{},{t}]", com(k), node(w)),
@@ -582,17 +753,30 @@ impl Model<'_> {
         let com = |k: u32| net.map_or(String::new(), |n| n.commodities[k as usize].code.clone());
         let offer = |o: u32| {
             let o = &sc.offers[o as usize];
-            format!("{},{}", sc.nations[o.nation].code, sc.unit_types[o.unit_type].code)
+            format!(
+                "{},{}",
+                sc.nations[o.nation].code, sc.unit_types[o.unit_type].code
+            )
         };
         match self.lp.row_kind[r] {
             RowKind::Pool { offer: o, t } => format!("pool[{},{t}]", offer(o)),
             RowKind::MaxDeployed { offer: o, t } => format!("max_deployed[{},{t}]", offer(o)),
-            RowKind::Coverage { site, role, t } => format!("coverage[{},{},{t}]", sc.sites[site as usize].code, self.roles[role as usize]),
-            RowKind::ContingentLimit { limit, t } => format!("limit[line{},{t}]", sc.limits[limit as usize].line),
+            RowKind::Coverage { site, role, t } => format!(
+                "coverage[{},{},{t}]",
+                sc.sites[site as usize].code, self.roles[role as usize]
+            ),
+            RowKind::ContingentLimit { limit, t } => {
+                format!("limit[line{},{t}]", sc.limits[limit as usize].line)
+            }
             RowKind::Reception { node: w, t } => format!("reception[{},{t}]", node(w)),
             RowKind::GroundDef { triple, t } => {
                 let x = &self.triples[triple as usize];
-                format!("ground_def[{},{},{},{t}]", sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code)
+                format!(
+                    "ground_def[{},{},{},{t}]",
+                    sc.nations[x.nation].code,
+                    sc.unit_types[x.unit_type].code,
+                    sc.sites[x.site].code
+                )
             }
             RowKind::StartedDef { offer: o, t } => format!("started_def[{},{t}]", offer(o)),
             RowKind::DemandDef { k, w, t } => format!("demand_def[{},{},{t}]", com(k), node(w)),
@@ -606,11 +790,22 @@ impl Model<'_> {
             RowKind::Storage { w, t } => format!("storage[{},{t}]", node(w)),
             RowKind::Balance { k, w, t } => format!("balance[{},{},{t}]", com(k), node(w)),
             RowKind::UnmetCap { k, w, t } => format!("unmet_cap[{},{},{t}]", com(k), node(w)),
-            RowKind::DaysOfSupply { k, w, t } => format!("days_of_supply[{},{},{t}]", com(k), node(w)),
+            RowKind::DaysOfSupply { k, w, t } => {
+                format!("days_of_supply[{},{},{t}]", com(k), node(w))
+            }
             RowKind::ChangeUp { triple, t } | RowKind::ChangeDown { triple, t } => {
                 let x = &self.triples[triple as usize];
-                let dir = if matches!(self.lp.row_kind[r], RowKind::ChangeUp { .. }) { "up" } else { "down" };
-                format!("change_{dir}[{},{},{},{t}]", sc.nations[x.nation].code, sc.unit_types[x.unit_type].code, sc.sites[x.site].code)
+                let dir = if matches!(self.lp.row_kind[r], RowKind::ChangeUp { .. }) {
+                    "up"
+                } else {
+                    "down"
+                };
+                format!(
+                    "change_{dir}[{},{},{},{t}]",
+                    sc.nations[x.nation].code,
+                    sc.unit_types[x.unit_type].code,
+                    sc.sites[x.site].code
+                )
             }
         }
     }
@@ -623,13 +818,20 @@ impl Model<'_> {
         let net = sc.network.as_ref();
         if what == "column" {
             return match self.lp.var[i] {
-                Var::Tour { triple, .. } | Var::Ground { triple, .. } | Var::Change { triple, .. } => {
-                    ("offers.csv", Some(sc.offers[self.triples[triple as usize].offer].line))
-                }
+                Var::Tour { triple, .. }
+                | Var::Ground { triple, .. }
+                | Var::Change { triple, .. } => (
+                    "offers.csv",
+                    Some(sc.offers[self.triples[triple as usize].offer].line),
+                ),
                 Var::Started { offer, .. } => ("offers.csv", Some(sc.offers[offer as usize].line)),
-                Var::Short { req, .. } => ("requirements.csv", Some(sc.requirements[req as usize].line)),
+                Var::Short { req, .. } => {
+                    ("requirements.csv", Some(sc.requirements[req as usize].line))
+                }
                 Var::Flow { arc, .. } => ("arcs.csv", net.map(|n| n.arcs[arc as usize].line)),
-                Var::Output { supply, .. } => ("supply.csv", net.map(|n| n.supply[supply as usize].line)),
+                Var::Output { supply, .. } => {
+                    ("supply.csv", net.map(|n| n.supply[supply as usize].line))
+                }
                 Var::Demand { .. } => ("consumption.csv", None),
                 Var::Stock { w, .. } => ("nodes.csv", net.map(|n| n.nodes[w as usize].line)),
                 Var::Unmet { .. } => ("commodities.csv", None),
@@ -637,20 +839,34 @@ impl Model<'_> {
             };
         }
         match self.lp.row_kind[i] {
-            RowKind::Pool { offer, .. } | RowKind::MaxDeployed { offer, .. } | RowKind::StartedDef { offer, .. } => {
+            RowKind::Pool { offer, .. }
+            | RowKind::MaxDeployed { offer, .. }
+            | RowKind::StartedDef { offer, .. } => {
                 ("offers.csv", Some(sc.offers[offer as usize].line))
             }
             RowKind::Coverage { site, role, .. } => (
                 "requirements.csv",
-                sc.requirements.iter().find(|r| r.site == site as usize && r.role == self.roles[role as usize]).map(|r| r.line),
+                sc.requirements
+                    .iter()
+                    .find(|r| r.site == site as usize && r.role == self.roles[role as usize])
+                    .map(|r| r.line),
             ),
-            RowKind::ContingentLimit { limit, .. } => ("limits.csv", Some(sc.limits[limit as usize].line)),
-            RowKind::Reception { node, .. } => ("nodes.csv", net.map(|n| n.nodes[node as usize].line)),
-            RowKind::GroundDef { triple, .. } | RowKind::ChangeUp { triple, .. } | RowKind::ChangeDown { triple, .. } => {
-                ("offers.csv", Some(sc.offers[self.triples[triple as usize].offer].line))
+            RowKind::ContingentLimit { limit, .. } => {
+                ("limits.csv", Some(sc.limits[limit as usize].line))
             }
+            RowKind::Reception { node, .. } => {
+                ("nodes.csv", net.map(|n| n.nodes[node as usize].line))
+            }
+            RowKind::GroundDef { triple, .. }
+            | RowKind::ChangeUp { triple, .. }
+            | RowKind::ChangeDown { triple, .. } => (
+                "offers.csv",
+                Some(sc.offers[self.triples[triple as usize].offer].line),
+            ),
             RowKind::DemandDef { .. } => ("consumption.csv", None),
-            RowKind::ArcCapacity { arc, .. } => ("arcs.csv", net.map(|n| n.arcs[arc as usize].line)),
+            RowKind::ArcCapacity { arc, .. } => {
+                ("arcs.csv", net.map(|n| n.arcs[arc as usize].line))
+            }
             RowKind::Storage { w, .. } => ("nodes.csv", net.map(|n| n.nodes[w as usize].line)),
             RowKind::Balance { .. } | RowKind::UnmetCap { .. } => ("initial_stocks.csv", None),
             RowKind::DaysOfSupply { .. } => ("commodities.csv", None),
@@ -663,7 +879,11 @@ impl Model<'_> {
     pub fn magnitude_problem(&self) -> Option<crate::diag::Diag> {
         let (what, i, v) = self.lp.check_magnitudes(1e15).err()?;
         let (file, line) = self.source(what, i);
-        let name = if what == "column" { self.col_name(i) } else { self.row_name(i) };
+        let name = if what == "column" {
+            self.col_name(i)
+        } else {
+            self.row_name(i)
+        };
         Some(crate::diag::Diag {
             severity: crate::diag::Severity::Error,
             file: file.to_string(),

@@ -31,9 +31,35 @@ pub fn stability(m: &mut Model, base: &Baseline) {
                 }
                 if penalty > 0.0 {
                     let t = key.3 as u32;
-                    let u = m.lp.col(Var::Change { triple: tr as u32, t }, 0.0, INF, penalty, Term::Change, false);
-                    m.lp.row(RowKind::ChangeUp { triple: tr as u32, t }, -a, INF, &[(u, 1.0), (c, -1.0)]);
-                    m.lp.row(RowKind::ChangeDown { triple: tr as u32, t }, a, INF, &[(u, 1.0), (c, 1.0)]);
+                    let u = m.lp.col(
+                        Var::Change {
+                            triple: tr as u32,
+                            t,
+                        },
+                        0.0,
+                        INF,
+                        penalty,
+                        Term::Change,
+                        false,
+                    );
+                    m.lp.row(
+                        RowKind::ChangeUp {
+                            triple: tr as u32,
+                            t,
+                        },
+                        -a,
+                        INF,
+                        &[(u, 1.0), (c, -1.0)],
+                    );
+                    m.lp.row(
+                        RowKind::ChangeDown {
+                            triple: tr as u32,
+                            t,
+                        },
+                        a,
+                        INF,
+                        &[(u, 1.0), (c, 1.0)],
+                    );
                 }
             }
         }

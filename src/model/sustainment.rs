@@ -1,4 +1,4 @@
-//! 6. Sustainment (SPEC §3 constraint 6): multi-commodity flows per period over the supply
+//! Sustainment, constraint 6 of SPEC §3: multi-commodity flows per period over the supply
 //! network, fed by depot output and stocks, drawn down by the troops the plan puts on the ground.
 //!
 //! Demand gets a variable of its own per (commodity, node, period), defined once from the
@@ -43,7 +43,12 @@ impl NetVars {
 pub fn build(m: &mut Model) {
     let sc = m.sc;
     let Some(net) = &sc.network else { return };
-    let (kn, wn, an, tn) = (net.commodities.len(), net.nodes.len(), net.arcs.len(), sc.periods);
+    let (kn, wn, an, tn) = (
+        net.commodities.len(),
+        net.nodes.len(),
+        net.arcs.len(),
+        sc.periods,
+    );
     let mut v = NetVars {
         commodities: kn,
         nodes: wn,
@@ -86,7 +91,9 @@ fn demand(m: &mut Model, net: &Network, v: &mut NetVars) {
         let per_unit = consumption(m, net, k);
         // Constant demand of the tours under way.
         for it in &sc.deployed {
-            let Some(w) = sc.sites[it.site].node else { continue };
+            let Some(w) = sc.sites[it.site].node else {
+                continue;
+            };
             let l = sc.unit_types[it.unit_type].tour as i64;
             for t in it.start_period.max(0)..(it.start_period + l).min(v.periods as i64) {
                 let i = v.kwt(k, w, t as usize);
@@ -95,7 +102,10 @@ fn demand(m: &mut Model, net: &Network, v: &mut NetVars) {
         }
         for w in 0..v.nodes {
             let feeding: Vec<usize> = (0..m.triples.len())
-                .filter(|&tr| sc.sites[m.triples[tr].site].node == Some(w) && per_unit[m.triples[tr].unit_type] > 0.0)
+                .filter(|&tr| {
+                    sc.sites[m.triples[tr].site].node == Some(w)
+                        && per_unit[m.triples[tr].unit_type] > 0.0
+                })
                 .collect();
             for t in 0..v.periods {
                 let konst = v.demand_const[v.kwt(k, w, t)];
@@ -106,9 +116,29 @@ fn demand(m: &mut Model, net: &Network, v: &mut NetVars) {
                 if buf.is_empty() && konst <= 0.0 {
                     continue;
                 }
-                let c = m.lp.col(Var::Demand { k: k as u32, w: w as u32, t: t as u32 }, 0.0, INF, 0.0, Term::None, false);
+                let c = m.lp.col(
+                    Var::Demand {
+                        k: k as u32,
+                        w: w as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    INF,
+                    0.0,
+                    Term::None,
+                    false,
+                );
                 buf.push((c, 1.0));
-                m.lp.row(RowKind::DemandDef { k: k as u32, w: w as u32, t: t as u32 }, konst, konst, &buf);
+                m.lp.row(
+                    RowKind::DemandDef {
+                        k: k as u32,
+                        w: w as u32,
+                        t: t as u32,
+                    },
+                    konst,
+                    konst,
+                    &buf,
+                );
                 let i = v.kwt(k, w, t);
                 v.demand[i] = Some(c);
             }
@@ -122,10 +152,23 @@ fn flows(m: &mut Model, net: &Network, v: &mut NetVars) {
     for k in 0..v.commodities {
         for (a, arc) in net.arcs.iter().enumerate() {
             for t in 0..v.periods {
-                if !sc.active(arc.available_from, arc.available_to, t as i64) || arc.capacity_tons_per_day <= 0.0 {
+                if !sc.active(arc.available_from, arc.available_to, t as i64)
+                    || arc.capacity_tons_per_day <= 0.0
+                {
                     continue;
                 }
-                let c = m.lp.col(Var::Flow { k: k as u32, arc: a as u32, t: t as u32 }, 0.0, INF, arc.cost_per_ton, Term::Transport, false);
+                let c = m.lp.col(
+                    Var::Flow {
+                        k: k as u32,
+                        arc: a as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    INF,
+                    arc.cost_per_ton,
+                    Term::Transport,
+                    false,
+                );
                 let i = v.kat(k, a, t);
                 v.flow[i] = Some(c);
             }
@@ -140,7 +183,11 @@ fn depot_output(m: &mut Model, net: &Network, v: &mut NetVars) {
     for (i, sp) in net.supply.iter().enumerate() {
         for t in 0..v.periods {
             let c = m.lp.col(
-                Var::Output { k: sp.commodity as u32, supply: i as u32, t: t as u32 },
+                Var::Output {
+                    k: sp.commodity as u32,
+                    supply: i as u32,
+                    t: t as u32,
+                },
                 0.0,
                 sp.tons_per_day * pd,
                 sp.cost_per_ton,
@@ -161,17 +208,43 @@ fn stocks(m: &mut Model, net: &Network, v: &mut NetVars) {
             for t in 0..v.periods {
                 let (k32, w32, t32) = (k as u32, w as u32, t as u32);
                 if node.storage_tons > 0.0 {
-                    let c = m.lp.col(Var::Stock { k: k32, w: w32, t: t32 }, 0.0, INF, 0.0, Term::None, false);
+                    let c = m.lp.col(
+                        Var::Stock {
+                            k: k32,
+                            w: w32,
+                            t: t32,
+                        },
+                        0.0,
+                        INF,
+                        0.0,
+                        Term::None,
+                        false,
+                    );
                     let i = v.kwt(k, w, t);
-                v.stock[i] = Some(c);
+                    v.stock[i] = Some(c);
                 }
                 if v.demand[v.kwt(k, w, t)].is_some() {
-                    let c = m.lp.col(Var::Unmet { k: k32, w: w32, t: t32 }, 0.0, INF, com.shortfall_penalty, Term::Sustainment, false);
+                    let c = m.lp.col(
+                        Var::Unmet {
+                            k: k32,
+                            w: w32,
+                            t: t32,
+                        },
+                        0.0,
+                        INF,
+                        com.shortfall_penalty,
+                        Term::Sustainment,
+                        false,
+                    );
                     let i = v.kwt(k, w, t);
-                v.unmet[i] = Some(c);
+                    v.unmet[i] = Some(c);
                     if com.days_of_supply > 0.0 {
                         let c = m.lp.col(
-                            Var::DosShort { k: k32, w: w32, t: t32 },
+                            Var::DosShort {
+                                k: k32,
+                                w: w32,
+                                t: t32,
+                            },
                             0.0,
                             INF,
                             sc.penalties.days_of_supply * pd,
@@ -179,7 +252,7 @@ fn stocks(m: &mut Model, net: &Network, v: &mut NetVars) {
                             false,
                         );
                         let i = v.kwt(k, w, t);
-                v.dos_short[i] = Some(c);
+                        v.dos_short[i] = Some(c);
                     }
                 }
             }
@@ -194,10 +267,22 @@ fn arc_capacity(m: &mut Model, net: &Network, v: &NetVars) {
     for (a, arc) in net.arcs.iter().enumerate() {
         for t in 0..v.periods {
             buf.clear();
-            buf.extend((0..v.commodities).filter_map(|k| v.flow[v.kat(k, a, t)]).map(|c| (c, 1.0)));
+            buf.extend(
+                (0..v.commodities)
+                    .filter_map(|k| v.flow[v.kat(k, a, t)])
+                    .map(|c| (c, 1.0)),
+            );
             if !buf.is_empty() {
                 let cap = arc.capacity_tons_per_day * sc.period_days as f64;
-                m.lp.row(RowKind::ArcCapacity { arc: a as u32, t: t as u32 }, -INF, cap, &buf);
+                m.lp.row(
+                    RowKind::ArcCapacity {
+                        arc: a as u32,
+                        t: t as u32,
+                    },
+                    -INF,
+                    cap,
+                    &buf,
+                );
             }
         }
     }
@@ -212,8 +297,20 @@ fn storage_capacity(m: &mut Model, net: &Network, v: &NetVars) {
         }
         for t in 0..v.periods {
             buf.clear();
-            buf.extend((0..v.commodities).filter_map(|k| v.stock[v.kwt(k, w, t)]).map(|c| (c, 1.0)));
-            m.lp.row(RowKind::Storage { w: w as u32, t: t as u32 }, -INF, node.storage_tons, &buf);
+            buf.extend(
+                (0..v.commodities)
+                    .filter_map(|k| v.stock[v.kwt(k, w, t)])
+                    .map(|c| (c, 1.0)),
+            );
+            m.lp.row(
+                RowKind::Storage {
+                    w: w as u32,
+                    t: t as u32,
+                },
+                -INF,
+                node.storage_tons,
+                &buf,
+            );
         }
     }
 }
@@ -264,14 +361,36 @@ fn balance(m: &mut Model, net: &Network, v: &mut NetVars) {
                 if let Some(u) = v.unmet[i] {
                     buf.push((u, -1.0));
                 }
-                let rhs = if t == 0 { initial[k * v.nodes + w] } else { 0.0 };
+                let rhs = if t == 0 {
+                    initial[k * v.nodes + w]
+                } else {
+                    0.0
+                };
                 if buf.is_empty() {
                     continue;
                 }
                 let (k32, w32, t32) = (k as u32, w as u32, t as u32);
-                m.lp.row(RowKind::Balance { k: k32, w: w32, t: t32 }, rhs, rhs, &buf);
+                m.lp.row(
+                    RowKind::Balance {
+                        k: k32,
+                        w: w32,
+                        t: t32,
+                    },
+                    rhs,
+                    rhs,
+                    &buf,
+                );
                 if let (Some(u), Some(d)) = (v.unmet[i], v.demand[i]) {
-                    m.lp.row(RowKind::UnmetCap { k: k32, w: w32, t: t32 }, -INF, 0.0, &[(u, 1.0), (d, -1.0)]);
+                    m.lp.row(
+                        RowKind::UnmetCap {
+                            k: k32,
+                            w: w32,
+                            t: t32,
+                        },
+                        -INF,
+                        0.0,
+                        &[(u, 1.0), (d, -1.0)],
+                    );
                 }
             }
         }
@@ -290,12 +409,23 @@ fn days_of_supply(m: &mut Model, net: &Network, v: &mut NetVars) {
         for w in 0..v.nodes {
             for t in 0..v.periods {
                 let i = v.kwt(k, w, t);
-                let (Some(d), Some(s)) = (v.demand[i], v.dos_short[i]) else { continue };
+                let (Some(d), Some(s)) = (v.demand[i], v.dos_short[i]) else {
+                    continue;
+                };
                 let mut row = vec![(s, 1.0), (d, -com.days_of_supply / pd)];
                 if let Some(c) = v.stock[i] {
                     row.push((c, 1.0));
                 }
-                m.lp.row(RowKind::DaysOfSupply { k: k as u32, w: w as u32, t: t as u32 }, 0.0, INF, &row);
+                m.lp.row(
+                    RowKind::DaysOfSupply {
+                        k: k as u32,
+                        w: w as u32,
+                        t: t as u32,
+                    },
+                    0.0,
+                    INF,
+                    &row,
+                );
             }
         }
     }

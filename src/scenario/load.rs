@@ -6,8 +6,8 @@
 
 use super::table::Table;
 use super::*;
-use chrono::Datelike;
 use crate::diag::Diags;
+use chrono::Datelike;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, Reversed};
 use sha2::{Digest, Sha256};
@@ -61,8 +61,16 @@ pub fn load(dir: &Path) -> LoadOutcome {
     let mut d = Diags::default();
     let mut files: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
     if !dir.is_dir() {
-        d.error(&dir.display().to_string(), None, None, "not a scenario directory");
-        return LoadOutcome { scenario: None, diags: d };
+        d.error(
+            &dir.display().to_string(),
+            None,
+            None,
+            "not a scenario directory",
+        );
+        return LoadOutcome {
+            scenario: None,
+            diags: d,
+        };
     }
     for name in std::iter::once(TOML).chain(TABLES) {
         match std::fs::read(dir.join(name)) {
@@ -78,7 +86,11 @@ pub fn load(dir: &Path) -> LoadOutcome {
         hasher.update(name.as_bytes());
         hasher.update(bytes);
     }
-    let input_hash: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let input_hash: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let scenario = load_with(dir, &files, input_hash, &mut d);
     LoadOutcome {
         scenario: if d.has_errors() { None } else { scenario },
@@ -87,7 +99,12 @@ pub fn load(dir: &Path) -> LoadOutcome {
 }
 
 /// Loads from file contents already read (`files` maps file names to bytes; absent = missing).
-pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String, d: &mut Diags) -> Option<Scenario> {
+pub fn load_with(
+    dir: &Path,
+    files: &BTreeMap<&str, Vec<u8>>,
+    input_hash: String,
+    d: &mut Diags,
+) -> Option<Scenario> {
     let header = read_toml(files.get(TOML), d);
     let table = |name: &str, req: &[&str], opt: &[&str], d: &mut Diags| -> Option<Table> {
         match files.get(name) {
@@ -102,21 +119,38 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         table(name, req, opt, d)
     };
 
-    let mut cx = Cx {
-        d,
-        header: &header,
-    };
-    let nations_t = required("nations.csv", &["nation"], &["name", "available_from", "available_to"], cx.d);
+    let mut cx = Cx { d, header: &header };
+    let nations_t = required(
+        "nations.csv",
+        &["nation"],
+        &["name", "available_from", "available_to"],
+        cx.d,
+    );
     let nations = cx.nations(nations_t.as_ref());
     let unit_types_t = required(
         "unit_types.csv",
-        &["unit_type", "domain", "role", "troops", "tour_days", "dwell_days"],
+        &[
+            "unit_type",
+            "domain",
+            "role",
+            "troops",
+            "tour_days",
+            "dwell_days",
+        ],
         &["role_value", "handover_days"],
         cx.d,
     );
     let unit_types = cx.unit_types(unit_types_t.as_ref());
-    let nation_ix = with_broken(index_of(nations.iter().map(|n| n.code.as_str())), nations_t.as_ref(), "nation");
-    let unit_ix = with_broken(index_of(unit_types.iter().map(|u| u.code.as_str())), unit_types_t.as_ref(), "unit_type");
+    let nation_ix = with_broken(
+        index_of(nations.iter().map(|n| n.code.as_str())),
+        nations_t.as_ref(),
+        "nation",
+    );
+    let unit_ix = with_broken(
+        index_of(unit_types.iter().map(|u| u.code.as_str())),
+        unit_types_t.as_ref(),
+        "unit_type",
+    );
     let offers_t = required(
         "offers.csv",
         &["nation", "unit_type", "units"],
@@ -136,12 +170,21 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
     if !has_network {
         for f in NETWORK_TABLES {
             if files.contains_key(f) {
-                cx.d.error(f, None, None, "network tables need nodes.csv (add it, or remove this file)");
+                cx.d.error(
+                    f,
+                    None,
+                    None,
+                    "network tables need nodes.csv (add it, or remove this file)",
+                );
             }
         }
     }
     let nodes = cx.nodes(nodes_t.as_ref());
-    let node_ix = with_broken(index_of(nodes.iter().map(|n| n.code.as_str())), nodes_t.as_ref(), "node");
+    let node_ix = with_broken(
+        index_of(nodes.iter().map(|n| n.code.as_str())),
+        nodes_t.as_ref(),
+        "node",
+    );
 
     let sites_t = required(
         "sites.csv",
@@ -150,7 +193,11 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         cx.d,
     );
     let sites = cx.sites(sites_t.as_ref(), has_network, &node_ix);
-    let site_ix = with_broken(index_of(sites.iter().map(|s| s.code.as_str())), sites_t.as_ref(), "site");
+    let site_ix = with_broken(
+        index_of(sites.iter().map(|s| s.code.as_str())),
+        sites_t.as_ref(),
+        "site",
+    );
     let requirements_t = required(
         "requirements.csv",
         &["site", "role", "required"],
@@ -178,18 +225,39 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
         let arcs_t = table(
             "arcs.csv",
             &["from", "to", "mode", "capacity_tons_per_day"],
-            &["cost_per_ton", "transit_days", "bidirectional", "available_from", "available_to"],
+            &[
+                "cost_per_ton",
+                "transit_days",
+                "bidirectional",
+                "available_from",
+                "available_to",
+            ],
             cx.d,
         );
-        let supply_t = table("supply.csv", &["node", "commodity", "tons_per_day"], &["cost_per_ton"], cx.d);
-        let consumption_t = table("consumption.csv", &["unit_type", "commodity", "tons_per_day"], &[], cx.d);
+        let supply_t = table(
+            "supply.csv",
+            &["node", "commodity", "tons_per_day"],
+            &["cost_per_ton"],
+            cx.d,
+        );
+        let consumption_t = table(
+            "consumption.csv",
+            &["unit_type", "commodity", "tons_per_day"],
+            &[],
+            cx.d,
+        );
         let commodities_t = table(
             "commodities.csv",
             &["commodity"],
             &["days_of_supply", "shortfall_penalty"],
             cx.d,
         );
-        let stocks_t = table("initial_stocks.csv", &["node", "commodity", "tons"], &[], cx.d);
+        let stocks_t = table(
+            "initial_stocks.csv",
+            &["node", "commodity", "tons"],
+            &[],
+            cx.d,
+        );
         for (t, col) in [
             (&supply_t, "commodity"),
             (&consumption_t, "commodity"),
@@ -260,7 +328,11 @@ pub fn load_with(dir: &Path, files: &BTreeMap<&str, Vec<u8>>, input_hash: String
 const BROKEN: usize = usize::MAX;
 
 /// Adds the codes of `t`'s rows that did not load (column `col`) to `ix` as [`BROKEN`].
-fn with_broken(mut ix: HashMap<String, usize>, t: Option<&Table>, col: &str) -> HashMap<String, usize> {
+fn with_broken(
+    mut ix: HashMap<String, usize>,
+    t: Option<&Table>,
+    col: &str,
+) -> HashMap<String, usize> {
     for r in t.map_or(&[][..], |t| &t.rows[..]) {
         if let Some(code) = t.and_then(|t| t.get(r, col)) {
             ix.entry(code.to_string()).or_insert(BROKEN);
@@ -316,15 +388,24 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
         text.lines()
             .position(|l| {
                 let l = l.trim();
-                l.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('='))
-                    || l.strip_prefix('[').and_then(|r| r.strip_suffix(']')).is_some_and(|r| r.trim() == key)
+                l.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+                    || l.strip_prefix('[')
+                        .and_then(|r| r.strip_suffix(']'))
+                        .is_some_and(|r| r.trim() == key)
             })
             .map(|i| i + 1)
     };
     let root: toml::Table = match text.parse() {
         Ok(t) => t,
         Err(e) => {
-            let line = e.span().map(|s| text.as_bytes()[..s.start.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1);
+            let line = e.span().map(|s| {
+                text.as_bytes()[..s.start.min(text.len())]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1
+            });
             d.error(TOML, line, None, format!("not valid TOML: {}", e.message()));
             return h;
         }
@@ -336,10 +417,20 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
     };
     for (k, v) in &root {
         match (k.as_str(), v) {
-            ("name", toml::Value::String(s)) if !s.trim().is_empty() => h.name = s.trim().to_string(),
+            ("name", toml::Value::String(s)) if !s.trim().is_empty() => {
+                h.name = s.trim().to_string()
+            }
             ("description", toml::Value::String(s)) => h.description = s.clone(),
-            ("start", toml::Value::Datetime(toml::value::Datetime { date: Some(date), time: None, .. })) => {
-                h.start = NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32);
+            (
+                "start",
+                toml::Value::Datetime(toml::value::Datetime {
+                    date: Some(date),
+                    time: None,
+                    ..
+                }),
+            ) => {
+                h.start =
+                    NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32);
             }
             ("start", toml::Value::String(s)) if table::parse_date(s.trim()).is_some() => {
                 h.start = table::parse_date(s.trim());
@@ -350,7 +441,11 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             },
             ("period_days", v) => match whole(v, 1) {
                 Some(n) if n <= 3660 => h.period_days = n as u32,
-                _ => err(k, format!("expected a whole number of days ≥ 1, got {v}"), d),
+                _ => err(
+                    k,
+                    format!("expected a whole number of days ≥ 1, got {v}"),
+                    d,
+                ),
             },
             ("penalties", toml::Value::Table(t)) => {
                 for (pk, pv) in t {
@@ -359,13 +454,23 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                         "sustainment" => &mut h.penalties.sustainment,
                         "days_of_supply" => &mut h.penalties.days_of_supply,
                         _ => {
-                            d.warn(TOML, line_of(pk), Some(&format!("penalties.{pk}")), "unknown key, ignored");
+                            d.warn(
+                                TOML,
+                                line_of(pk),
+                                Some(&format!("penalties.{pk}")),
+                                "unknown key, ignored",
+                            );
                             continue;
                         }
                     };
                     match float(pv) {
                         Some(x) if x >= 0.0 => *slot = x,
-                        _ => sub_err("penalties", pk, format!("expected a number ≥ 0, got {pv}"), d),
+                        _ => sub_err(
+                            "penalties",
+                            pk,
+                            format!("expected a number ≥ 0, got {pv}"),
+                            d,
+                        ),
                     }
                 }
             }
@@ -374,29 +479,60 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                     match sk.as_str() {
                         "mode" => match sv.as_str().and_then(Mode::parse) {
                             Some(m) => h.solver.mode = m,
-                            None => sub_err("solver", sk, format!("expected \"mip\" or \"lp\", got {sv}"), d),
+                            None => sub_err(
+                                "solver",
+                                sk,
+                                format!("expected \"mip\" or \"lp\", got {sv}"),
+                                d,
+                            ),
                         },
                         "time_limit_s" => match float(sv) {
                             Some(x) if x > 0.0 => h.solver.time_limit_s = x,
-                            _ => sub_err("solver", sk, format!("expected seconds > 0, got {sv}"), d),
+                            _ => {
+                                sub_err("solver", sk, format!("expected seconds > 0, got {sv}"), d)
+                            }
                         },
                         "mip_gap" => match float(sv) {
                             Some(x) if x >= 0.0 => h.solver.mip_gap = x,
-                            _ => sub_err("solver", sk, format!("expected a number ≥ 0, got {sv}"), d),
+                            _ => {
+                                sub_err("solver", sk, format!("expected a number ≥ 0, got {sv}"), d)
+                            }
                         },
                         "heuristic_effort" => match float(sv) {
                             Some(x) if (0.0..=1.0).contains(&x) => h.solver.heuristic_effort = x,
-                            _ => sub_err("solver", sk, format!("expected a number from 0 to 1, got {sv}"), d),
+                            _ => sub_err(
+                                "solver",
+                                sk,
+                                format!("expected a number from 0 to 1, got {sv}"),
+                                d,
+                            ),
                         },
                         "strategy" => match sv.as_str().and_then(Strategy::parse) {
                             Some(st) => h.solver.strategy = st,
-                            None => sub_err("solver", sk, format!("expected \"auto\", \"mip\" or \"rotation-first\", got {sv}"), d),
+                            None => sub_err(
+                                "solver",
+                                sk,
+                                format!(
+                                    "expected \"auto\", \"mip\" or \"rotation-first\", got {sv}"
+                                ),
+                                d,
+                            ),
                         },
                         "threads" => match whole(sv, 1) {
                             Some(n) if n <= 1024 => h.solver.threads = n as u32,
-                            _ => sub_err("solver", sk, format!("expected a whole number ≥ 1 (at most 1024), got {sv}"), d),
+                            _ => sub_err(
+                                "solver",
+                                sk,
+                                format!("expected a whole number ≥ 1 (at most 1024), got {sv}"),
+                                d,
+                            ),
                         },
-                        _ => d.warn(TOML, line_of(sk), Some(&format!("solver.{sk}")), "unknown key, ignored"),
+                        _ => d.warn(
+                            TOML,
+                            line_of(sk),
+                            Some(&format!("solver.{sk}")),
+                            "unknown key, ignored",
+                        ),
                     }
                 }
             }
@@ -406,13 +542,23 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                         "freeze_days" => &mut h.stability.freeze_days,
                         "change_penalty" => &mut h.stability.change_penalty,
                         _ => {
-                            d.warn(TOML, line_of(sk), Some(&format!("stability.{sk}")), "unknown key, ignored");
+                            d.warn(
+                                TOML,
+                                line_of(sk),
+                                Some(&format!("stability.{sk}")),
+                                "unknown key, ignored",
+                            );
                             continue;
                         }
                     };
                     match float(sv) {
                         Some(x) if x >= 0.0 => *slot = x,
-                        _ => sub_err("stability", sk, format!("expected a number ≥ 0, got {sv}"), d),
+                        _ => sub_err(
+                            "stability",
+                            sk,
+                            format!("expected a number ≥ 0, got {sv}"),
+                            d,
+                        ),
                     }
                 }
             }
@@ -432,9 +578,19 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
         d.error(TOML, None, Some("name"), "required key is missing");
     }
     if !root.contains_key("start") {
-        d.error(TOML, None, Some("start"), "required key is missing (a date such as 2027-01-04)");
+        d.error(
+            TOML,
+            None,
+            Some("start"),
+            "required key is missing (a date such as 2027-01-04)",
+        );
     } else if h.start.is_none() && !d.errors().any(|e| e.column.as_deref() == Some("start")) {
-        d.error(TOML, line_of("start"), Some("start"), "expected a date YYYY-MM-DD");
+        d.error(
+            TOML,
+            line_of("start"),
+            Some("start"),
+            "expected a date YYYY-MM-DD",
+        );
     }
     if !root.contains_key("periods") {
         d.error(TOML, None, Some("periods"), "required key is missing");
@@ -448,7 +604,10 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
         if last_day.is_none_or(|day| day.year() > 9999) {
             err(
                 "periods",
-                format!("{periods} periods of {} days from {start} end after 9999-12-31", h.period_days),
+                format!(
+                    "{periods} periods of {} days from {start} end after 9999-12-31",
+                    h.period_days
+                ),
                 d,
             );
             h.periods = None;
@@ -468,7 +627,9 @@ fn float(v: &toml::Value) -> Option<f64> {
 fn whole(v: &toml::Value, min: i64) -> Option<i64> {
     match v {
         toml::Value::Integer(i) if *i >= min => Some(*i),
-        toml::Value::Float(f) if f.fract() == 0.0 && *f >= min as f64 && *f < 1e12 => Some(*f as i64),
+        toml::Value::Float(f) if f.fract() == 0.0 && *f >= min as f64 && *f < 1e12 => {
+            Some(*f as i64)
+        }
         _ => None,
     }
 }
@@ -480,23 +641,46 @@ struct Cx<'a> {
 }
 
 /// Looks a code up, reporting an unknown one.
-fn lookup(t: &Table, r: &super::table::Row, col: &str, ix: &HashMap<String, usize>, what: &str, d: &mut Diags) -> Option<usize> {
+fn lookup(
+    t: &Table,
+    r: &super::table::Row,
+    col: &str,
+    ix: &HashMap<String, usize>,
+    what: &str,
+    d: &mut Diags,
+) -> Option<usize> {
     let code = t.code(r, col, d)?;
     match ix.get(&code) {
         Some(&BROKEN) => None,
         Some(&i) => Some(i),
         None => {
-            d.error(&t.file, Some(r.line), Some(col), format!("unknown {what} `{code}`"));
+            d.error(
+                &t.file,
+                Some(r.line),
+                Some(col),
+                format!("unknown {what} `{code}`"),
+            );
             None
         }
     }
 }
 
 /// An optional latitude or longitude, in degrees within ±`limit`.
-fn coordinate(t: &Table, r: &super::table::Row, col: &str, limit: f64, d: &mut Diags) -> Result<Option<f64>, ()> {
+fn coordinate(
+    t: &Table,
+    r: &super::table::Row,
+    col: &str,
+    limit: f64,
+    d: &mut Diags,
+) -> Result<Option<f64>, ()> {
     match t.opt_num(r, col, -limit, d)? {
         Some(v) if v > limit => {
-            d.error(&t.file, Some(r.line), Some(col), format!("must be between -{limit} and {limit} degrees, got {v}"));
+            d.error(
+                &t.file,
+                Some(r.line),
+                Some(col),
+                format!("must be between -{limit} and {limit} degrees, got {v}"),
+            );
             Err(())
         }
         v => Ok(v),
@@ -511,16 +695,34 @@ const MAX_DAYS: f64 = 1_000_000.0;
 fn too_long(t: &Table, r: &super::table::Row, col: &str, days: f64, d: &mut Diags) -> bool {
     if days > MAX_DAYS {
         let cell = t.get(r, col).unwrap_or_default();
-        d.error(&t.file, Some(r.line), Some(col), format!("`{cell}` days is too long (at most {MAX_DAYS} days)"));
+        d.error(
+            &t.file,
+            Some(r.line),
+            Some(col),
+            format!("`{cell}` days is too long (at most {MAX_DAYS} days)"),
+        );
         return true;
     }
     false
 }
 
 /// Records a key and reports it when it was seen before.
-fn unique<K: std::hash::Hash + Eq>(seen: &mut HashMap<K, usize>, key: K, t: &Table, line: usize, col: &str, what: &str, d: &mut Diags) -> bool {
+fn unique<K: std::hash::Hash + Eq>(
+    seen: &mut HashMap<K, usize>,
+    key: K,
+    t: &Table,
+    line: usize,
+    col: &str,
+    what: &str,
+    d: &mut Diags,
+) -> bool {
     if let Some(first) = seen.get(&key) {
-        d.error(&t.file, Some(line), Some(col), format!("duplicate {what} (first on line {first})"));
+        d.error(
+            &t.file,
+            Some(line),
+            Some(col),
+            format!("duplicate {what} (first on line {first})"),
+        );
         false
     } else {
         seen.insert(key, line);
@@ -537,8 +739,18 @@ impl Cx<'_> {
             let code = t.code(r, "nation", self.d);
             let from = t.opt_date(r, "available_from", self.d);
             let to = t.opt_date(r, "available_to", self.d);
-            let (Some(code), Ok(from), Ok(to)) = (code, from, to) else { continue };
-            if !unique(&mut seen, code.clone(), t, r.line, "nation", "nation code", self.d) {
+            let (Some(code), Ok(from), Ok(to)) = (code, from, to) else {
+                continue;
+            };
+            if !unique(
+                &mut seen,
+                code.clone(),
+                t,
+                r.line,
+                "nation",
+                "nation code",
+                self.d,
+            ) {
                 continue;
             }
             out.push(Nation {
@@ -563,7 +775,12 @@ impl Cx<'_> {
             let domain = t.text(r, "domain", d).and_then(|s| {
                 let dom = Domain::parse(&s);
                 if dom.is_none() {
-                    d.error(&t.file, Some(r.line), Some("domain"), format!("expected land, air or sea, got `{s}`"));
+                    d.error(
+                        &t.file,
+                        Some(r.line),
+                        Some("domain"),
+                        format!("expected land, air or sea, got `{s}`"),
+                    );
                 }
                 dom
             });
@@ -584,16 +801,44 @@ impl Cx<'_> {
             });
             let dwell_days = t.num(r, "dwell_days", 0.0, d);
             let handover_days = t.num_or(r, "handover_days", 0.0, 0.0, d);
-            let (Some(code), Some(domain), Some(role), Some(role_value), Some(troops), Some(tour_days), Some(dwell_days), Some(handover_days)) =
-                (code, domain, role, role_value, troops, tour_days, dwell_days, handover_days)
+            let (
+                Some(code),
+                Some(domain),
+                Some(role),
+                Some(role_value),
+                Some(troops),
+                Some(tour_days),
+                Some(dwell_days),
+                Some(handover_days),
+            ) = (
+                code,
+                domain,
+                role,
+                role_value,
+                troops,
+                tour_days,
+                dwell_days,
+                handover_days,
+            )
             else {
                 continue;
             };
-            let long = [("tour_days", tour_days), ("dwell_days", dwell_days), ("handover_days", handover_days)];
-            if long.into_iter().fold(false, |any, (col, v)| too_long(t, r, col, v, d) | any) {
+            let long = [
+                ("tour_days", tour_days),
+                ("dwell_days", dwell_days),
+                ("handover_days", handover_days),
+            ];
+            if long
+                .into_iter()
+                .fold(false, |any, (col, v)| too_long(t, r, col, v, d) | any)
+            {
                 continue;
             }
-            let (tour, dwell, handover) = (periods_up(tour_days, p), periods_up(dwell_days, p), periods_up(handover_days, p));
+            let (tour, dwell, handover) = (
+                periods_up(tour_days, p),
+                periods_up(dwell_days, p),
+                periods_up(handover_days, p),
+            );
             if handover >= tour {
                 d.error(
                     &t.file,
@@ -609,7 +854,15 @@ impl Cx<'_> {
                 d.error(&t.file, Some(r.line), Some("troops"), "too large");
                 continue;
             }
-            if !unique(&mut seen, code.clone(), t, r.line, "unit_type", "unit type", d) {
+            if !unique(
+                &mut seen,
+                code.clone(),
+                t,
+                r.line,
+                "unit_type",
+                "unit type",
+                d,
+            ) {
                 continue;
             }
             out.push(UnitType {
@@ -630,7 +883,12 @@ impl Cx<'_> {
         out
     }
 
-    fn offers(&mut self, t: Option<&Table>, nations: &HashMap<String, usize>, units: &HashMap<String, usize>) -> Vec<Offer> {
+    fn offers(
+        &mut self,
+        t: Option<&Table>,
+        nations: &HashMap<String, usize>,
+        units: &HashMap<String, usize>,
+    ) -> Vec<Offer> {
         let Some(t) = t else { return vec![] };
         let mut out = Vec::new();
         let mut seen = HashMap::new();
@@ -642,14 +900,29 @@ impl Cx<'_> {
             let maxd = t.opt_whole(r, "max_deployed", 0, d);
             let cpd = t.num_or(r, "cost_per_day", 0.0, 0.0, d);
             let cpt = t.num_or(r, "cost_per_tour", 0.0, 0.0, d);
-            let (Some(n), Some(u), Some(pool), Ok(maxd), Some(cpd), Some(cpt)) = (n, u, pool, maxd, cpd, cpt) else {
+            let (Some(n), Some(u), Some(pool), Ok(maxd), Some(cpd), Some(cpt)) =
+                (n, u, pool, maxd, cpd, cpt)
+            else {
                 continue;
             };
             if pool > 1_000_000 || maxd.unwrap_or(0) > 1_000_000 {
-                d.error(&t.file, Some(r.line), Some("units"), "pool sizes above 1,000,000 units are not supported");
+                d.error(
+                    &t.file,
+                    Some(r.line),
+                    Some("units"),
+                    "pool sizes above 1,000,000 units are not supported",
+                );
                 continue;
             }
-            if !unique(&mut seen, (n, u), t, r.line, "unit_type", "offer of this nation and unit type", d) {
+            if !unique(
+                &mut seen,
+                (n, u),
+                t,
+                r.line,
+                "unit_type",
+                "offer of this nation and unit type",
+                d,
+            ) {
                 continue;
             }
             out.push(Offer {
@@ -679,7 +952,9 @@ impl Cx<'_> {
                         &t.file,
                         Some(r.line),
                         Some("kind"),
-                        format!("expected depot, port, airfield, rail_head, hub or site, got `{s}`"),
+                        format!(
+                            "expected depot, port, airfield, rail_head, hub or site, got `{s}`"
+                        ),
                     );
                 }
                 k
@@ -688,7 +963,9 @@ impl Cx<'_> {
             let pax = t.opt_num(r, "pax_per_day", 0.0, d);
             let lat = coordinate(t, r, "lat", 90.0, d);
             let lon = coordinate(t, r, "lon", 180.0, d);
-            let (Some(code), Some(kind), Some(storage), Ok(pax), Ok(_), Ok(_)) = (code, kind, storage, pax, lat, lon) else {
+            let (Some(code), Some(kind), Some(storage), Ok(pax), Ok(_), Ok(_)) =
+                (code, kind, storage, pax, lat, lon)
+            else {
                 continue;
             };
             if !unique(&mut seen, code.clone(), t, r.line, "node", "node code", d) {
@@ -706,7 +983,12 @@ impl Cx<'_> {
         out
     }
 
-    fn sites(&mut self, t: Option<&Table>, has_network: bool, nodes: &HashMap<String, usize>) -> Vec<Site> {
+    fn sites(
+        &mut self,
+        t: Option<&Table>,
+        has_network: bool,
+        nodes: &HashMap<String, usize>,
+    ) -> Vec<Site> {
         let Some(t) = t else { return vec![] };
         let mut out = Vec::new();
         let mut seen = HashMap::new();
@@ -730,10 +1012,16 @@ impl Cx<'_> {
                     }
                 }
             } else if !warned && (t.get(r, "node").is_some() || t.get(r, "reception").is_some()) {
-                d.warn(&t.file, Some(r.line), Some("node"), "node and reception are ignored without nodes.csv");
+                d.warn(
+                    &t.file,
+                    Some(r.line),
+                    Some("node"),
+                    "node and reception are ignored without nodes.csv",
+                );
                 warned = true;
             }
-            let (Some(code), Some(zone), Ok(lat), Ok(lon), true) = (code, zone, lat, lon, ok) else {
+            let (Some(code), Some(zone), Ok(lat), Ok(lon), true) = (code, zone, lat, lon, ok)
+            else {
                 continue;
             };
             if !unique(&mut seen, code.clone(), t, r.line, "site", "site code", d) {
@@ -753,7 +1041,12 @@ impl Cx<'_> {
         out
     }
 
-    fn requirements(&mut self, t: Option<&Table>, sites: &HashMap<String, usize>, unit_types: &[UnitType]) -> Vec<Requirement> {
+    fn requirements(
+        &mut self,
+        t: Option<&Table>,
+        sites: &HashMap<String, usize>,
+        unit_types: &[UnitType],
+    ) -> Vec<Requirement> {
         let Some(t) = t else { return vec![] };
         let roles: BTreeSet<&str> = unit_types.iter().map(|u| u.role.as_str()).collect();
         let mut out = Vec::new();
@@ -770,11 +1063,18 @@ impl Cx<'_> {
             });
             let from = t.opt_date(r, "from", d);
             let to = t.opt_date(r, "to", d);
-            let (Some(s), Some(role), Some(required), Some(priority), Ok(from), Ok(to)) = (s, role, required, priority, from, to) else {
+            let (Some(s), Some(role), Some(required), Some(priority), Ok(from), Ok(to)) =
+                (s, role, required, priority, from, to)
+            else {
                 continue;
             };
             if !unit_types.is_empty() && !roles.contains(role.as_str()) {
-                d.warn(&t.file, Some(r.line), Some("role"), format!("no unit type has role `{role}`: it can never be covered"));
+                d.warn(
+                    &t.file,
+                    Some(r.line),
+                    Some("role"),
+                    format!("no unit type has role `{role}`: it can never be covered"),
+                );
             }
             out.push(Requirement {
                 site: s,
@@ -789,7 +1089,12 @@ impl Cx<'_> {
         out
     }
 
-    fn limits(&mut self, t: Option<&Table>, nations: &HashMap<String, usize>, sites: &[Site]) -> Vec<Limit> {
+    fn limits(
+        &mut self,
+        t: Option<&Table>,
+        nations: &HashMap<String, usize>,
+        sites: &[Site],
+    ) -> Vec<Limit> {
         let Some(t) = t else { return vec![] };
         let zones: BTreeSet<&str> = sites.iter().map(|s| s.zone.as_str()).collect();
         let mut out = Vec::new();
@@ -801,7 +1106,12 @@ impl Cx<'_> {
                     Some(&BROKEN) => None,
                     Some(&i) => Some(Some(i)),
                     None => {
-                        d.error(&t.file, Some(r.line), Some("nation"), format!("unknown nation `{s}` (or `*` for all)"));
+                        d.error(
+                            &t.file,
+                            Some(r.line),
+                            Some("nation"),
+                            format!("unknown nation `{s}` (or `*` for all)"),
+                        );
                         None
                     }
                 },
@@ -811,7 +1121,12 @@ impl Cx<'_> {
                 Some(s) if s == "*" => Some(None),
                 Some(s) => {
                     if !sites.is_empty() && !zones.contains(s.as_str()) {
-                        d.warn(&t.file, Some(r.line), Some("zone"), format!("no site is in zone `{s}`"));
+                        d.warn(
+                            &t.file,
+                            Some(r.line),
+                            Some("zone"),
+                            format!("no site is in zone `{s}`"),
+                        );
                     }
                     Some(Some(s))
                 }
@@ -822,7 +1137,12 @@ impl Cx<'_> {
                 Some(s) => match Domain::parse(&s) {
                     Some(dom) => Some(Some(dom)),
                     None => {
-                        d.error(&t.file, Some(r.line), Some("domain"), format!("expected land, air, sea or `*`, got `{s}`"));
+                        d.error(
+                            &t.file,
+                            Some(r.line),
+                            Some("domain"),
+                            format!("expected land, air, sea or `*`, got `{s}`"),
+                        );
                         None
                     }
                 },
@@ -831,7 +1151,9 @@ impl Cx<'_> {
             let max = t.num(r, "max_troops", 0.0, d);
             let from = t.opt_date(r, "from", d);
             let to = t.opt_date(r, "to", d);
-            let (Some(nation), Some(zone), Some(domain), Some(max), Ok(from), Ok(to)) = (nation, zone, domain, max, from, to) else {
+            let (Some(nation), Some(zone), Some(domain), Some(max), Ok(from), Ok(to)) =
+                (nation, zone, domain, max, from, to)
+            else {
                 continue;
             };
             out.push(Limit {
@@ -923,8 +1245,18 @@ impl Cx<'_> {
             let code = t.code(r, "commodity", d);
             let dos = t.num_or(r, "days_of_supply", 0.0, 0.0, d);
             let pen = t.num_or(r, "shortfall_penalty", default, 0.0, d);
-            let (Some(code), Some(dos), Some(pen)) = (code, dos, pen) else { continue };
-            if !unique(&mut seen, code.clone(), t, r.line, "commodity", "commodity", d) {
+            let (Some(code), Some(dos), Some(pen)) = (code, dos, pen) else {
+                continue;
+            };
+            if !unique(
+                &mut seen,
+                code.clone(),
+                t,
+                r.line,
+                "commodity",
+                "commodity",
+                d,
+            ) {
                 continue;
             }
             if let Some(c) = out.iter_mut().find(|c| c.code == code) {
@@ -947,7 +1279,12 @@ impl Cx<'_> {
             let mode = t.text(r, "mode", d).filter(|m| {
                 let ok = matches!(m.as_str(), "road" | "rail" | "air" | "sea" | "pipeline");
                 if !ok {
-                    d.error(&t.file, Some(r.line), Some("mode"), format!("expected road, rail, air, sea or pipeline, got `{m}`"));
+                    d.error(
+                        &t.file,
+                        Some(r.line),
+                        Some("mode"),
+                        format!("expected road, rail, air, sea or pipeline, got `{m}`"),
+                    );
                 }
                 ok
             });
@@ -957,13 +1294,27 @@ impl Cx<'_> {
             let bidi = t.opt_bool(r, "bidirectional", d);
             let af = t.opt_date(r, "available_from", d);
             let at = t.opt_date(r, "available_to", d);
-            let (Some(from), Some(to), Some(mode), Some(cap), Some(cost), Some(transit), Ok(bidi), Ok(af), Ok(at)) =
-                (from, to, mode, cap, cost, transit, bidi, af, at)
+            let (
+                Some(from),
+                Some(to),
+                Some(mode),
+                Some(cap),
+                Some(cost),
+                Some(transit),
+                Ok(bidi),
+                Ok(af),
+                Ok(at),
+            ) = (from, to, mode, cap, cost, transit, bidi, af, at)
             else {
                 continue;
             };
             if from == to {
-                d.error(&t.file, Some(r.line), Some("to"), "an arc must join two different nodes");
+                d.error(
+                    &t.file,
+                    Some(r.line),
+                    Some("to"),
+                    "an arc must join two different nodes",
+                );
                 continue;
             }
             if too_long(t, r, "transit_days", transit, d) {
@@ -1009,7 +1360,13 @@ impl Cx<'_> {
         out
     }
 
-    fn supply(&mut self, t: Option<&Table>, nodes: &HashMap<String, usize>, commodities: &HashMap<String, usize>, node_list: &[Node]) -> Vec<Supply> {
+    fn supply(
+        &mut self,
+        t: Option<&Table>,
+        nodes: &HashMap<String, usize>,
+        commodities: &HashMap<String, usize>,
+        node_list: &[Node],
+    ) -> Vec<Supply> {
         let Some(t) = t else { return vec![] };
         let mut out = Vec::new();
         let mut seen = HashMap::new();
@@ -1019,12 +1376,27 @@ impl Cx<'_> {
             let k = lookup(t, r, "commodity", commodities, "commodity", d);
             let tons = t.num(r, "tons_per_day", 0.0, d);
             let cost = t.num_or(r, "cost_per_ton", 0.0, 0.0, d);
-            let (Some(w), Some(k), Some(tons), Some(cost)) = (w, k, tons, cost) else { continue };
-            if !unique(&mut seen, (w, k), t, r.line, "commodity", "supply of this node and commodity", d) {
+            let (Some(w), Some(k), Some(tons), Some(cost)) = (w, k, tons, cost) else {
+                continue;
+            };
+            if !unique(
+                &mut seen,
+                (w, k),
+                t,
+                r.line,
+                "commodity",
+                "supply of this node and commodity",
+                d,
+            ) {
                 continue;
             }
             if node_list[w].kind != NodeKind::Depot {
-                d.warn(&t.file, Some(r.line), Some("node"), format!("`{}` supplies but is not a depot", node_list[w].code));
+                d.warn(
+                    &t.file,
+                    Some(r.line),
+                    Some("node"),
+                    format!("`{}` supplies but is not a depot", node_list[w].code),
+                );
             }
             out.push(Supply {
                 node: w,
@@ -1037,7 +1409,12 @@ impl Cx<'_> {
         out
     }
 
-    fn consumption(&mut self, t: Option<&Table>, units: &HashMap<String, usize>, commodities: &HashMap<String, usize>) -> Vec<Consumption> {
+    fn consumption(
+        &mut self,
+        t: Option<&Table>,
+        units: &HashMap<String, usize>,
+        commodities: &HashMap<String, usize>,
+    ) -> Vec<Consumption> {
         let Some(t) = t else { return vec![] };
         let mut out = Vec::new();
         let mut seen = HashMap::new();
@@ -1046,8 +1423,18 @@ impl Cx<'_> {
             let u = lookup(t, r, "unit_type", units, "unit type", d);
             let k = lookup(t, r, "commodity", commodities, "commodity", d);
             let tons = t.num(r, "tons_per_day", 0.0, d);
-            let (Some(u), Some(k), Some(tons)) = (u, k, tons) else { continue };
-            if !unique(&mut seen, (u, k), t, r.line, "commodity", "consumption of this unit type and commodity", d) {
+            let (Some(u), Some(k), Some(tons)) = (u, k, tons) else {
+                continue;
+            };
+            if !unique(
+                &mut seen,
+                (u, k),
+                t,
+                r.line,
+                "commodity",
+                "consumption of this unit type and commodity",
+                d,
+            ) {
                 continue;
             }
             out.push(Consumption {
@@ -1060,7 +1447,13 @@ impl Cx<'_> {
         out
     }
 
-    fn initial_stocks(&mut self, t: Option<&Table>, nodes: &HashMap<String, usize>, commodities: &HashMap<String, usize>, node_list: &[Node]) -> Vec<InitialStock> {
+    fn initial_stocks(
+        &mut self,
+        t: Option<&Table>,
+        nodes: &HashMap<String, usize>,
+        commodities: &HashMap<String, usize>,
+        node_list: &[Node],
+    ) -> Vec<InitialStock> {
         let Some(t) = t else { return vec![] };
         let mut out: Vec<InitialStock> = Vec::new();
         let mut seen = HashMap::new();
@@ -1070,8 +1463,18 @@ impl Cx<'_> {
             let w = lookup(t, r, "node", nodes, "node", d);
             let k = lookup(t, r, "commodity", commodities, "commodity", d);
             let tons = t.num(r, "tons", 0.0, d);
-            let (Some(w), Some(k), Some(tons)) = (w, k, tons) else { continue };
-            if !unique(&mut seen, (w, k), t, r.line, "commodity", "initial stock of this node and commodity", d) {
+            let (Some(w), Some(k), Some(tons)) = (w, k, tons) else {
+                continue;
+            };
+            if !unique(
+                &mut seen,
+                (w, k),
+                t,
+                r.line,
+                "commodity",
+                "initial stock of this node and commodity",
+                d,
+            ) {
                 continue;
             }
             let node = &node_list[w];
@@ -1118,23 +1521,43 @@ fn check_windows(s: &Scenario, d: &mut Diags) {
     };
     for n in &s.nations {
         if never(n.available_from, n.available_to) {
-            d.warn("nations.csv", Some(n.line), Some("available_from"), "the availability window holds no period start: the nation can start no tour");
+            d.warn(
+                "nations.csv",
+                Some(n.line),
+                Some("available_from"),
+                "the availability window holds no period start: the nation can start no tour",
+            );
         }
     }
     for r in &s.requirements {
         if never(r.from, r.to) {
-            d.warn("requirements.csv", Some(r.line), Some("from"), "the window holds no period start: this requirement is never active");
+            d.warn(
+                "requirements.csv",
+                Some(r.line),
+                Some("from"),
+                "the window holds no period start: this requirement is never active",
+            );
         }
     }
     for l in &s.limits {
         if never(l.from, l.to) {
-            d.warn("limits.csv", Some(l.line), Some("from"), "the window holds no period start: this limit is never active");
+            d.warn(
+                "limits.csv",
+                Some(l.line),
+                Some("from"),
+                "the window holds no period start: this limit is never active",
+            );
         }
     }
     if let Some(net) = &s.network {
         for a in &net.arcs {
             if never(a.available_from, a.available_to) {
-                d.warn("arcs.csv", Some(a.line), Some("available_from"), "the window holds no period start: this arc is never usable");
+                d.warn(
+                    "arcs.csv",
+                    Some(a.line),
+                    Some("available_from"),
+                    "the window holds no period start: this arc is never usable",
+                );
             }
         }
     }
@@ -1144,11 +1567,22 @@ fn check_windows(s: &Scenario, d: &mut Diags) {
 fn lines_of(tours: &[&InitialTour]) -> String {
     let mut parts = Vec::new();
     for src in [TourSource::Deployed, TourSource::Previous] {
-        let mut ls: Vec<usize> = tours.iter().filter(|t| t.source == src).map(|t| t.line).collect();
+        let mut ls: Vec<usize> = tours
+            .iter()
+            .filter(|t| t.source == src)
+            .map(|t| t.line)
+            .collect();
         ls.sort_unstable();
         ls.dedup();
         if !ls.is_empty() {
-            parts.push(format!("{} lines {}", src.file(), ls.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")));
+            parts.push(format!(
+                "{} lines {}",
+                src.file(),
+                ls.iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
     parts.join("; ")
@@ -1164,13 +1598,21 @@ pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
     // Pool and max deployed, per offer.
     for o in &s.offers {
         let ut = &s.unit_types[o.unit_type];
-        let tours: Vec<&InitialTour> = s.deployed.iter().filter(|it| it.nation == o.nation && it.unit_type == o.unit_type).collect();
+        let tours: Vec<&InitialTour> = s
+            .deployed
+            .iter()
+            .filter(|it| it.nation == o.nation && it.unit_type == o.unit_type)
+            .collect();
         if tours.is_empty() {
             continue;
         }
         let busy_len = (ut.tour + ut.dwell) as i64;
         for t in horizon.clone() {
-            let busy: Vec<&InitialTour> = tours.iter().copied().filter(|it| it.start_period <= t && t < it.start_period + busy_len).collect();
+            let busy: Vec<&InitialTour> = tours
+                .iter()
+                .copied()
+                .filter(|it| it.start_period <= t && t < it.start_period + busy_len)
+                .collect();
             let n: u64 = busy.iter().map(|it| it.units as u64).sum();
             if n > o.units as u64 {
                 d.error(
@@ -1192,7 +1634,11 @@ pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
         }
         if let Some(max) = o.max_deployed {
             for t in horizon.clone() {
-                let ground: Vec<&InitialTour> = tours.iter().copied().filter(|it| on_ground(it, t)).collect();
+                let ground: Vec<&InitialTour> = tours
+                    .iter()
+                    .copied()
+                    .filter(|it| on_ground(it, t))
+                    .collect();
                 let n: u64 = ground.iter().map(|it| it.units as u64).sum();
                 if n > max as u64 {
                     d.error(
@@ -1215,13 +1661,24 @@ pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
     }
     // Contingent limits.
     for l in &s.limits {
-        let tours: Vec<&InitialTour> = s.deployed.iter().filter(|it| limit_matches(s, l, it.nation, it.unit_type, it.site)).collect();
+        let tours: Vec<&InitialTour> = s
+            .deployed
+            .iter()
+            .filter(|it| limit_matches(s, l, it.nation, it.unit_type, it.site))
+            .collect();
         for t in horizon.clone() {
             if !s.active(l.from, l.to, t) {
                 continue;
             }
-            let ground: Vec<&InitialTour> = tours.iter().copied().filter(|it| on_ground(it, t)).collect();
-            let troops: f64 = ground.iter().map(|it| it.units as f64 * s.unit_types[it.unit_type].troops as f64).sum();
+            let ground: Vec<&InitialTour> = tours
+                .iter()
+                .copied()
+                .filter(|it| on_ground(it, t))
+                .collect();
+            let troops: f64 = ground
+                .iter()
+                .map(|it| it.units as f64 * s.unit_types[it.unit_type].troops as f64)
+                .sum();
             if troops > l.max_troops + 1e-9 {
                 d.error(
                     "limits.csv",
@@ -1241,16 +1698,25 @@ pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
     // Reception: only departures of initial tours fall inside the horizon (SPEC §6.14).
     if let Some(net) = &s.network {
         for (w, node) in net.nodes.iter().enumerate() {
-            let Some(pax) = node.pax_per_day else { continue };
+            let Some(pax) = node.pax_per_day else {
+                continue;
+            };
             let cap = pax * s.period_days as f64;
-            let tours: Vec<&InitialTour> = s.deployed.iter().filter(|it| s.sites[it.site].reception == Some(w)).collect();
+            let tours: Vec<&InitialTour> = s
+                .deployed
+                .iter()
+                .filter(|it| s.sites[it.site].reception == Some(w))
+                .collect();
             for t in horizon.clone() {
                 let leaving: Vec<&InitialTour> = tours
                     .iter()
                     .copied()
                     .filter(|it| it.start_period + s.unit_types[it.unit_type].tour as i64 - 1 == t)
                     .collect();
-                let troops: f64 = leaving.iter().map(|it| it.units as f64 * s.unit_types[it.unit_type].troops as f64).sum();
+                let troops: f64 = leaving
+                    .iter()
+                    .map(|it| it.units as f64 * s.unit_types[it.unit_type].troops as f64)
+                    .sum();
                 if troops > cap + 1e-9 {
                     d.error(
                         "deployed.csv",
@@ -1291,11 +1757,19 @@ fn check_reachability(s: &Scenario, net: &Network, d: &mut Diags) {
     for (si, site) in s.sites.iter().enumerate() {
         let Some(node) = site.node else { continue };
         // Unit types that may stand at the site: those a requirement there asks for, or deployed there.
-        let roles: BTreeSet<&str> = s.requirements.iter().filter(|r| r.site == si).map(|r| r.role.as_str()).collect();
+        let roles: BTreeSet<&str> = s
+            .requirements
+            .iter()
+            .filter(|r| r.site == si)
+            .map(|r| r.role.as_str())
+            .collect();
         let mut consumed = BTreeSet::new();
         for c in &net.consumption {
             let ut = &s.unit_types[c.unit_type];
-            let used = roles.contains(ut.role.as_str()) || s.deployed.iter().any(|it| it.site == si && it.unit_type == c.unit_type);
+            let used = roles.contains(ut.role.as_str())
+                || s.deployed
+                    .iter()
+                    .any(|it| it.site == si && it.unit_type == c.unit_type);
             if used && c.tons_per_day > 0.0 {
                 consumed.insert(c.commodity);
             }
@@ -1311,9 +1785,16 @@ fn check_reachability(s: &Scenario, net: &Network, d: &mut Diags) {
             upstream.insert(g[n]);
         }
         for k in consumed {
-            let sources: Vec<&Supply> = net.supply.iter().filter(|sp| sp.commodity == k && sp.tons_per_day > 0.0).collect();
+            let sources: Vec<&Supply> = net
+                .supply
+                .iter()
+                .filter(|sp| sp.commodity == k && sp.tons_per_day > 0.0)
+                .collect();
             if !sources.iter().any(|sp| upstream.contains(&sp.node)) {
-                let tried: Vec<&str> = sources.iter().map(|sp| net.nodes[sp.node].code.as_str()).collect();
+                let tried: Vec<&str> = sources
+                    .iter()
+                    .map(|sp| net.nodes[sp.node].code.as_str())
+                    .collect();
                 d.warn(
                     "sites.csv",
                     Some(site.line),

@@ -381,7 +381,9 @@ impl Scenario {
 
     /// The period a date falls in, floored also before `start` (SPEC §6.1).
     pub fn period_of(&self, d: NaiveDate) -> i64 {
-        (d - self.start).num_days().div_euclid(self.period_days as i64)
+        (d - self.start)
+            .num_days()
+            .div_euclid(self.period_days as i64)
     }
 
     /// Whether a `from`/`to` window is active in period t: `from ≤ start(t) ≤ to` (SPEC §1).
@@ -397,7 +399,9 @@ impl Scenario {
     }
 
     pub fn offer_of(&self, nation: usize, unit_type: usize) -> Option<&Offer> {
-        self.offers.iter().find(|o| o.nation == nation && o.unit_type == unit_type)
+        self.offers
+            .iter()
+            .find(|o| o.nation == nation && o.unit_type == unit_type)
     }
 }
 

@@ -41,7 +41,11 @@ pub fn decode_utf8(bytes: &[u8]) -> Result<&str, usize> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             Err(line)
         }
     }
@@ -87,7 +91,9 @@ pub fn parse_date(cell: &str) -> Option<NaiveDate> {
     let shape_ok = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape_ok {
         return None;
     }
@@ -105,7 +111,11 @@ struct LineCounter<'t> {
 
 impl<'t> LineCounter<'t> {
     fn new(text: &'t str) -> Self {
-        LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
+        LineCounter {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
     }
 
     /// The line where the record starting at `byte` begins: line endings at `byte` belong to
@@ -129,7 +139,13 @@ impl<'t> LineCounter<'t> {
 impl Table {
     /// Reads `dir/file`. Returns `None` (with the reason in `diags`) when the file is absent,
     /// unreadable, or lacks a required column; rows are still checked for width.
-    pub fn load(dir: &Path, file: &str, required: &[&str], optional: &[&str], diags: &mut Diags) -> Option<Table> {
+    pub fn load(
+        dir: &Path,
+        file: &str,
+        required: &[&str],
+        optional: &[&str],
+        diags: &mut Diags,
+    ) -> Option<Table> {
         let path = dir.join(file);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -146,11 +162,22 @@ impl Table {
     }
 
     /// Parses the bytes of a table; `file` is the name used in messages.
-    pub fn parse(file: &str, bytes: &[u8], required: &[&str], optional: &[&str], diags: &mut Diags) -> Option<Table> {
+    pub fn parse(
+        file: &str,
+        bytes: &[u8],
+        required: &[&str],
+        optional: &[&str],
+        diags: &mut Diags,
+    ) -> Option<Table> {
         let text = match decode_utf8(bytes) {
             Ok(t) => t,
             Err(line) => {
-                diags.error(file, Some(line), None, "invalid UTF-8 (save the file as UTF-8)");
+                diags.error(
+                    file,
+                    Some(line),
+                    None,
+                    "invalid UTF-8 (save the file as UTF-8)",
+                );
                 return None;
             }
         };
@@ -172,7 +199,9 @@ impl Table {
                     return None;
                 }
             };
-            let line = record.position().map_or(0, |p| lines.line_at(p.byte() as usize));
+            let line = record
+                .position()
+                .map_or(0, |p| lines.line_at(p.byte() as usize));
             let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
             if cells.iter().all(String::is_empty) {
                 continue; // blank line, or a spreadsheet row of empty cells
@@ -184,7 +213,12 @@ impl Table {
             }
         }
         let Some((header_line, mut headers)) = headers else {
-            diags.error(file, Some(1), None, "file is empty: a header row is required");
+            diags.error(
+                file,
+                Some(1),
+                None,
+                "file is empty: a header row is required",
+            );
             return None;
         };
         // Spreadsheets save their used range: trailing separators on the header are not columns.
@@ -196,9 +230,19 @@ impl Table {
         for (i, h) in headers.iter().enumerate() {
             if h.is_empty() {
                 // A column without a name is an extra column like any other: its cells are ignored.
-                diags.warn(file, Some(header_line), None, format!("header cell {} is blank: that column is ignored", i + 1));
+                diags.warn(
+                    file,
+                    Some(header_line),
+                    None,
+                    format!("header cell {} is blank: that column is ignored", i + 1),
+                );
             } else if index.insert(h.clone(), i).is_some() {
-                diags.error(file, Some(header_line), Some(h), "duplicate column in the header");
+                diags.error(
+                    file,
+                    Some(header_line),
+                    Some(h),
+                    "duplicate column in the header",
+                );
                 ok = false;
             } else if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
                 diags.warn(file, Some(header_line), Some(h), "unknown column, ignored");
@@ -206,21 +250,36 @@ impl Table {
         }
         for r in required {
             if !index.contains_key(*r) {
-                diags.error(file, Some(header_line), Some(r), "required column is missing");
+                diags.error(
+                    file,
+                    Some(header_line),
+                    Some(r),
+                    "required column is missing",
+                );
                 ok = false;
             }
         }
         let width = headers.len();
         let mut kept = Vec::with_capacity(rows.len());
         for mut row in rows {
-            let extra: Vec<&String> = row.cells.iter().skip(width).filter(|c| !c.is_empty()).collect();
+            let extra: Vec<&String> = row
+                .cells
+                .iter()
+                .skip(width)
+                .filter(|c| !c.is_empty())
+                .collect();
             if !extra.is_empty() {
                 let mut msg = format!(
                     "{} cell(s) beyond the {} header columns",
                     row.cells.len() - width,
                     width
                 );
-                if sep == b',' && row.cells.iter().any(|c| c.chars().all(|ch| ch.is_ascii_digit()) && !c.is_empty()) {
+                if sep == b','
+                    && row
+                        .cells
+                        .iter()
+                        .any(|c| c.chars().all(|ch| ch.is_ascii_digit()) && !c.is_empty())
+                {
                     msg.push_str(" (a number with a decimal comma? use `.` as the decimal point)");
                 }
                 diags.error(file, Some(row.line), None, msg);
@@ -266,7 +325,12 @@ impl Table {
     pub fn code(&self, row: &Row, col: &str, d: &mut Diags) -> Option<String> {
         let s = self.text(row, col, d)?;
         if s == "*" {
-            d.error(&self.file, Some(row.line), Some(col), "`*` is not a valid code here");
+            d.error(
+                &self.file,
+                Some(row.line),
+                Some(col),
+                "`*` is not a valid code here",
+            );
             return None;
         }
         Some(s)
@@ -274,14 +338,25 @@ impl Table {
 
     /// An optional number; `Ok(None)` when blank, `Err(())` (already reported) when malformed
     /// or below `min`.
-    pub fn opt_num(&self, row: &Row, col: &str, min: f64, d: &mut Diags) -> Result<Option<f64>, ()> {
+    pub fn opt_num(
+        &self,
+        row: &Row,
+        col: &str,
+        min: f64,
+        d: &mut Diags,
+    ) -> Result<Option<f64>, ()> {
         let Some(s) = self.get(row, col) else {
             return Ok(None);
         };
         match parse_number(s) {
             Some(v) if v >= min => Ok(Some(v)),
             Some(v) => {
-                d.error(&self.file, Some(row.line), Some(col), format!("must be ≥ {min}, got {v}"));
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    format!("must be ≥ {min}, got {v}"),
+                );
                 Err(())
             }
             None if looks_like_decimal_comma(s) => {
@@ -294,7 +369,12 @@ impl Table {
                 Err(())
             }
             None => {
-                d.error(&self.file, Some(row.line), Some(col), format!("expected a number, got `{s}`"));
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    format!("expected a number, got `{s}`"),
+                );
                 Err(())
             }
         }
@@ -305,7 +385,12 @@ impl Table {
         match self.opt_num(row, col, min, d) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
-                d.error(&self.file, Some(row.line), Some(col), "a number is required");
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    "a number is required",
+                );
                 None
             }
             Err(()) => None,
@@ -313,21 +398,46 @@ impl Table {
     }
 
     /// A number with a default when blank.
-    pub fn num_or(&self, row: &Row, col: &str, default: f64, min: f64, d: &mut Diags) -> Option<f64> {
-        self.opt_num(row, col, min, d).ok().map(|v| v.unwrap_or(default))
+    pub fn num_or(
+        &self,
+        row: &Row,
+        col: &str,
+        default: f64,
+        min: f64,
+        d: &mut Diags,
+    ) -> Option<f64> {
+        self.opt_num(row, col, min, d)
+            .ok()
+            .map(|v| v.unwrap_or(default))
     }
 
     /// An optional whole number ≥ `min` (a zero fraction such as `3.0` is accepted).
-    pub fn opt_whole(&self, row: &Row, col: &str, min: u64, d: &mut Diags) -> Result<Option<u64>, ()> {
+    pub fn opt_whole(
+        &self,
+        row: &Row,
+        col: &str,
+        min: u64,
+        d: &mut Diags,
+    ) -> Result<Option<u64>, ()> {
         match self.opt_num(row, col, min as f64, d)? {
             None => Ok(None),
             Some(v) if v.fract() != 0.0 => {
-                d.error(&self.file, Some(row.line), Some(col), format!("expected a whole number, got {v}"));
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    format!("expected a whole number, got {v}"),
+                );
                 Err(())
             }
             Some(v) if v > 4.0e15 => {
                 let cell = self.get(row, col).unwrap_or_default();
-                d.error(&self.file, Some(row.line), Some(col), format!("`{cell}` is too large"));
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    format!("`{cell}` is too large"),
+                );
                 Err(())
             }
             Some(v) => Ok(Some(v as u64)),
@@ -339,7 +449,12 @@ impl Table {
         match self.opt_whole(row, col, min, d) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
-                d.error(&self.file, Some(row.line), Some(col), "a whole number is required");
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    "a whole number is required",
+                );
                 None
             }
             Err(()) => None,
@@ -354,7 +469,12 @@ impl Table {
         match parse_date(s) {
             Some(v) => Ok(Some(v)),
             None => {
-                d.error(&self.file, Some(row.line), Some(col), format!("expected a date YYYY-MM-DD, got `{s}`"));
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    format!("expected a date YYYY-MM-DD, got `{s}`"),
+                );
                 Err(())
             }
         }
@@ -365,7 +485,12 @@ impl Table {
         match self.opt_date(row, col, d) {
             Ok(Some(v)) => Some(v),
             Ok(None) => {
-                d.error(&self.file, Some(row.line), Some(col), "a date YYYY-MM-DD is required");
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    "a date YYYY-MM-DD is required",
+                );
                 None
             }
             Err(()) => None,
@@ -381,7 +506,12 @@ impl Table {
             "true" => Ok(Some(true)),
             "false" => Ok(Some(false)),
             _ => {
-                d.error(&self.file, Some(row.line), Some(col), format!("expected true or false, got `{s}`"));
+                d.error(
+                    &self.file,
+                    Some(row.line),
+                    Some(col),
+                    format!("expected true or false, got `{s}`"),
+                );
                 Err(())
             }
         }
@@ -398,7 +528,9 @@ mod tests {
         assert_eq!(parse_number("-2.5e3"), Some(-2500.0));
         assert_eq!(parse_number(".5"), Some(0.5));
         assert_eq!(parse_number("5."), Some(5.0));
-        for bad in ["inf", "nan", "NaN", "infinity", "1,5", "", "e5", "1e", "0x10", "1.2.3", "--1"] {
+        for bad in [
+            "inf", "nan", "NaN", "infinity", "1,5", "", "e5", "1e", "0x10", "1.2.3", "--1",
+        ] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
@@ -436,11 +568,17 @@ mod tests {
     fn header_problems() {
         let mut d = Diags::default();
         assert!(Table::parse("t.csv", b"a,a\n1,2\n", &["a"], &[], &mut d).is_none());
-        assert!(d.errors().any(|e| e.to_string() == "t.csv:1: a: duplicate column in the header"));
+        assert!(d
+            .errors()
+            .any(|e| e.to_string() == "t.csv:1: a: duplicate column in the header"));
         let mut d = Diags::default();
         assert!(Table::parse("t.csv", b"a,x\n1,2\n", &["a", "b"], &[], &mut d).is_none());
-        assert!(d.errors().any(|e| e.to_string() == "t.csv:1: b: required column is missing"));
-        assert!(d.warnings().any(|e| e.to_string().contains("x: warning: unknown column")));
+        assert!(d
+            .errors()
+            .any(|e| e.to_string() == "t.csv:1: b: required column is missing"));
+        assert!(d
+            .warnings()
+            .any(|e| e.to_string().contains("x: warning: unknown column")));
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub struct Run {
 
 /// Runs `rotaplan ARGS`.
 pub fn rotaplan(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan")).args(args).output().expect("the test binary runs");
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .args(args)
+        .output()
+        .expect("the test binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -64,18 +67,33 @@ pub fn toml(periods: usize, period_days: u32, extra: &str) -> String {
 /// asserts it passes too. Returns the output directory and the parsed summary.
 pub fn solve_and_verify(dir: &Path, extra_args: &[&str]) -> (PathBuf, serde_json::Value) {
     let out = dir.join("out");
-    let mut args = vec!["solve", dir.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"];
+    let mut args = vec![
+        "solve",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
     args.extend_from_slice(extra_args);
     let r = rotaplan(&args);
-    assert_eq!(r.code, 0, "solve failed:\nstdout:\n{}\nstderr:\n{}", r.stdout, r.stderr);
+    assert_eq!(
+        r.code, 0,
+        "solve failed:\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
     let v = rotaplan(&["verify", dir.to_str().unwrap(), out.to_str().unwrap()]);
-    assert_eq!(v.code, 0, "verify found violations in the solved plan:\n{}\n{}", v.stdout, v.stderr);
+    assert_eq!(
+        v.code, 0,
+        "verify found violations in the solved plan:\n{}\n{}",
+        v.stdout, v.stderr
+    );
     let summary = read_summary(&out);
     (out, summary)
 }
 
 pub fn read_summary(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary.json")).expect("valid JSON")
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary.json"))
+        .expect("valid JSON")
 }
 
 /// Reads a CSV output into rows of (header -> cell).
@@ -84,13 +102,26 @@ pub fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     lines
-        .map(|l| header.iter().zip(l.split(',')).map(|(h, c)| (h.to_string(), c.to_string())).collect())
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split(','))
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
         .collect()
 }
 
 /// Sum of a numeric column over rows matching a filter.
-pub fn sum(rows: &[BTreeMap<String, String>], col: &str, keep: impl Fn(&BTreeMap<String, String>) -> bool) -> f64 {
-    rows.iter().filter(|r| keep(r)).map(|r| r[col].parse::<f64>().expect("number")).sum()
+pub fn sum(
+    rows: &[BTreeMap<String, String>],
+    col: &str,
+    keep: impl Fn(&BTreeMap<String, String>) -> bool,
+) -> f64 {
+    rows.iter()
+        .filter(|r| keep(r))
+        .map(|r| r[col].parse::<f64>().expect("number"))
+        .sum()
 }
 
 pub fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
@@ -98,5 +129,6 @@ pub fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
     for p in path {
         cur = &cur[*p];
     }
-    cur.as_f64().unwrap_or_else(|| panic!("{path:?} is not a number in {v}"))
+    cur.as_f64()
+        .unwrap_or_else(|| panic!("{path:?} is not a number in {v}"))
 }
