@@ -164,7 +164,7 @@ pub fn solve_options(sc: &Scenario, ov: &Overrides, log: bool, log_json: bool) -
 
 /// `auto` solves the rotation first from this many integer tour starts on, when there is a
 /// supply network (measured: README, "Performance").
-pub const ROTATION_FIRST_FROM: usize = 3000;
+pub const ROTATION_FIRST_FROM: usize = 1000;
 
 /// The rotation-first strategy: the rotation MIP alone (no network), then the full model as an
 /// LP with those tours fixed.
@@ -198,7 +198,11 @@ fn rotation_first(
         time_limit_s: opts.time_limit_s * 0.8,
         ..opts.clone()
     };
-    let r = solve::solve_plan(&rotation.lp, &rot_opts, None)?;
+    let r = match solve::solve_plan(&rotation.lp, &rot_opts, None) {
+        Ok(r) => r,
+        Err(SolveError::NoSolution(_)) => solve::least_plan(&rotation.lp, &rot_opts)?,
+        Err(e) => return Err(e),
+    };
     // The rotation model is built by the same code up to its sustainment families, so its tour
     // columns are the full model's, in the same order: match them by what they stand for.
     let starts: BTreeMap<(u32, u32), f64> = rotation
@@ -224,9 +228,10 @@ fn rotation_first(
         }
         fixed.integer[c] = false;
     }
+    // The last step to a plan: it gets at least a minute even when the search used its share.
     let left = (opts.time_limit_s - started.elapsed().as_secs_f64())
         .max(opts.time_limit_s * 0.2)
-        .max(10.0);
+        .max(60.0);
     let lp_opts = SolveOptions {
         mode: Mode::Lp,
         time_limit_s: left,
