@@ -43,7 +43,7 @@ pub fn find(
 ) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
     // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
     // and must not double the run time of a solve that used its whole limit.
-    let share = (opts.time_limit_s * 0.25).max(10.0).min(opts.time_limit_s);
+    let share = (opts.time_limit_s * 0.15).max(5.0).min(opts.time_limit_s);
     let quiet = SolveOptions {
         log: false,
         log_json: false,
