@@ -221,7 +221,11 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
         0.0
     };
     Ok(Solved {
-        status: if gap <= opts.mip_gap + 1e-12 { Status::Optimal } else { Status::Feasible },
+        status: if gap <= opts.mip_gap + 1e-12 {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        },
         values: fixed.values,
         solver_objective: ub,
         bound: lb,
@@ -242,11 +246,20 @@ pub fn least_plan(lp: &Lp, opts: &SolveOptions) -> Result<Solved, SolveError> {
         eprintln!("no search found a plan in time: writing the plan with no new tours (gap 100 %)");
     }
     let lows: Vec<f64> = lp.col_lo.clone();
-    let budget = SolveOptions { mode: Mode::Lp, log_json: false, time_limit_s: opts.time_limit_s.max(120.0), ..opts.clone() };
+    let budget = SolveOptions {
+        mode: Mode::Lp,
+        log_json: false,
+        time_limit_s: opts.time_limit_s.max(120.0),
+        ..opts.clone()
+    };
     let fixed = solve(&lp.with_integers_fixed(&lows, true), &budget, None)?;
     let ub = fixed.solver_objective;
     Ok(Solved {
-        status: if ub.abs() <= 1e-9 { Status::Optimal } else { Status::Feasible },
+        status: if ub.abs() <= 1e-9 {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        },
         values: fixed.values,
         solver_objective: ub,
         bound: 0.0,
