@@ -5,19 +5,6 @@
 /// Index of a column (variable) in [`Lp`].
 pub type Col = u32;
 
-/// Which objective term a column's cost belongs to (SPEC §3 objective, summary.json `terms`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Term {
-    None,
-    Coverage,
-    Deployment,
-    Transport,
-    Supply,
-    Sustainment,
-    DaysOfSupply,
-    Change,
-}
-
 /// What a column stands for; indices point into the scenario or the model's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Var {
@@ -107,7 +94,6 @@ pub struct Lp {
     pub cost: Vec<f64>,
     pub integer: Vec<bool>,
     pub var: Vec<Var>,
-    pub term: Vec<Term>,
     pub row_lo: Vec<f64>,
     pub row_hi: Vec<f64>,
     pub row_kind: Vec<RowKind>,
@@ -125,15 +111,15 @@ impl Lp {
         }
     }
 
-    /// Adds a column with bounds, objective coefficient and the term that cost belongs to.
-    pub fn col(&mut self, var: Var, lo: f64, hi: f64, cost: f64, term: Term, integer: bool) -> Col {
+    /// Adds a column with bounds and objective coefficient (the terms are recomputed from the
+    /// plan in `plan::terms`, not read off the columns).
+    pub fn col(&mut self, var: Var, lo: f64, hi: f64, cost: f64, integer: bool) -> Col {
         let c = self.var.len() as Col;
         self.col_lo.push(lo);
         self.col_hi.push(hi);
         self.cost.push(cost);
         self.integer.push(integer);
         self.var.push(var);
-        self.term.push(term);
         c
     }
 
@@ -175,23 +161,6 @@ impl Lp {
             .iter()
             .copied()
             .zip(self.val[a..b].iter().copied())
-    }
-
-    /// Σ cost·value per term, for a solution vector.
-    pub fn term_values(&self, x: &[f64]) -> Vec<(Term, f64)> {
-        let mut out: Vec<(Term, f64)> = Vec::new();
-        for (c, &v) in x.iter().enumerate() {
-            let cost = self.cost[c];
-            if cost == 0.0 || v == 0.0 {
-                continue;
-            }
-            let t = self.term[c];
-            match out.iter_mut().find(|(k, _)| *k == t) {
-                Some((_, s)) => *s += cost * v,
-                None => out.push((t, cost * v)),
-            }
-        }
-        out
     }
 
     /// A copy with every integer column fixed at `values` (rounded to nearest, or down when
@@ -267,22 +236,8 @@ mod tests {
     #[test]
     fn zeros_are_dropped_and_violations_measured() {
         let mut lp = Lp::new();
-        let a = lp.col(
-            Var::Tour { triple: 0, t: 0 },
-            0.0,
-            1.0,
-            0.0,
-            Term::None,
-            false,
-        );
-        let b = lp.col(
-            Var::Tour { triple: 0, t: 1 },
-            0.0,
-            1.0,
-            0.0,
-            Term::None,
-            false,
-        );
+        let a = lp.col(Var::Tour { triple: 0, t: 0 }, 0.0, 1.0, 0.0, false);
+        let b = lp.col(Var::Tour { triple: 0, t: 1 }, 0.0, 1.0, 0.0, false);
         lp.row(
             RowKind::Pool { offer: 0, t: 0 },
             f64::NEG_INFINITY,

@@ -11,7 +11,7 @@ pub mod stability;
 pub mod sustainment;
 
 use crate::scenario::{Mode, Scenario};
-use lp::{Col, Lp, RowKind, Term, Var};
+use lp::{Col, Lp, RowKind, Var};
 use std::collections::BTreeMap;
 
 const INF: f64 = f64::INFINITY;
@@ -305,7 +305,6 @@ impl<'s> Model<'s> {
                         0.0,
                         INF,
                         cost,
-                        Term::Deployment,
                         integer,
                     );
                     *slot = Some(c);
@@ -350,7 +349,6 @@ impl<'s> Model<'s> {
                     0.0,
                     INF,
                     0.0,
-                    Term::None,
                     false,
                 );
                 buf.push((c, 1.0));
@@ -389,7 +387,6 @@ impl<'s> Model<'s> {
                     0.0,
                     INF,
                     0.0,
-                    Term::None,
                     false,
                 );
                 buf.push((c, 1.0));
@@ -580,7 +577,6 @@ impl<'s> Model<'s> {
                         0.0,
                         r.required,
                         cost,
-                        Term::Coverage,
                         false,
                     );
                     self.short[i][t] = Some(c);

@@ -1,7 +1,7 @@
 //! Plan stability against a previous plan (nightly reruns): pinned tours, and a penalty on each
 //! tour added or removed relative to the baseline. Only used with `solve --previous`.
 
-use super::lp::{RowKind, Term, Var};
+use super::lp::{RowKind, Var};
 use super::Model;
 use crate::stability::Baseline;
 use std::collections::BTreeMap;
@@ -39,7 +39,6 @@ pub fn stability(m: &mut Model, base: &Baseline) {
                         0.0,
                         INF,
                         penalty,
-                        Term::Change,
                         false,
                     );
                     m.lp.row(

@@ -5,7 +5,7 @@
 //! on-ground counts; the balance, unmet and days-of-supply rows then use that one column, so
 //! every row here stays short whatever the force size.
 
-use super::lp::{Col, RowKind, Term, Var};
+use super::lp::{Col, RowKind, Var};
 use super::Model;
 use crate::scenario::Network;
 
@@ -125,7 +125,6 @@ fn demand(m: &mut Model, net: &Network, v: &mut NetVars) {
                     0.0,
                     INF,
                     0.0,
-                    Term::None,
                     false,
                 );
                 buf.push((c, 1.0));
@@ -166,7 +165,6 @@ fn flows(m: &mut Model, net: &Network, v: &mut NetVars) {
                     0.0,
                     INF,
                     arc.cost_per_ton,
-                    Term::Transport,
                     false,
                 );
                 let i = v.kat(k, a, t);
@@ -191,7 +189,6 @@ fn depot_output(m: &mut Model, net: &Network, v: &mut NetVars) {
                 0.0,
                 sp.tons_per_day * pd,
                 sp.cost_per_ton,
-                Term::Supply,
                 false,
             );
             v.output[i * v.periods + t] = Some(c);
@@ -217,7 +214,6 @@ fn stocks(m: &mut Model, net: &Network, v: &mut NetVars) {
                         0.0,
                         INF,
                         0.0,
-                        Term::None,
                         false,
                     );
                     let i = v.kwt(k, w, t);
@@ -233,7 +229,6 @@ fn stocks(m: &mut Model, net: &Network, v: &mut NetVars) {
                         0.0,
                         INF,
                         com.shortfall_penalty,
-                        Term::Sustainment,
                         false,
                     );
                     let i = v.kwt(k, w, t);
@@ -248,7 +243,6 @@ fn stocks(m: &mut Model, net: &Network, v: &mut NetVars) {
                             0.0,
                             INF,
                             sc.penalties.days_of_supply * pd,
-                            Term::DaysOfSupply,
                             false,
                         );
                         let i = v.kwt(k, w, t);
