@@ -5,6 +5,7 @@
 # so a run can be compared with the last one (the previous latest.csv is kept as previous.csv).
 #
 # Environment: BENCH_TIME_LIMIT (seconds per solve, default 60), BENCH_QUICK=1 (small ladder only),
+# BENCH_NO_XL=1 (no 30-nation steps),
 # BENCH_MODE (mip or lp, default mip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,8 @@ ladder=(
   "gen-XL-S30 30 30 10 104 90"
 )
 [ "${BENCH_QUICK:-0}" = 1 ] && ladder=("${ladder[@]:0:2}")
+# BENCH_NO_XL=1 leaves out the 30-nation steps (each takes several minutes with its fallbacks).
+[ "${BENCH_NO_XL:-0}" = 1 ] && ladder=("${ladder[@]:0:3}")
 
 run() { # name scenario_dir [extra solve args]
   local name=$1 dir=$2; shift 2
