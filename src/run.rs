@@ -328,7 +328,9 @@ pub fn solve_scenario(
     } else {
         solve::solve_plan(&m.lp, opts, mps_req.as_ref())
     };
-    extra.insert("strategy".to_string(), serde_json::json!(strategy.as_str()));
+    if opts.mode == Mode::Mip {
+        extra.insert("strategy".to_string(), serde_json::json!(strategy.as_str()));
+    }
     let mut solved = solved.map_err(|e| Failure {
         code: match e {
             SolveError::Infeasible | SolveError::Unbounded => exit::INFEASIBLE,
