@@ -576,9 +576,10 @@ fn build(p: &GenParams) -> Scenario {
         let u = rng.below(p.unit_types);
         if offerers[u].len() >= 3 {
             let n = offerers[u][rng.below(offerers[u].len())];
-            let o = offers.get_mut(&(n, u)).expect("offer exists");
-            o.units = 0;
-            o.max_deployed = None;
+            if let Some(o) = offers.get_mut(&(n, u)) {
+                o.units = 0;
+                o.max_deployed = None;
+            }
         }
     }
 
@@ -622,7 +623,9 @@ fn build(p: &GenParams) -> Scenario {
         }
         let (n, u) = live[rng.below(live.len())];
         let cands = &sites_of_role[unit_types[u].role];
-        let s = *cands.iter().nth(rng.below(cands.len())).expect("non-empty");
+        let Some(&s) = cands.iter().nth(rng.below(cands.len())) else {
+            continue;
+        };
         if caveats.contains(&(n, sites[s].zone)) || !used.insert((n, u, s)) {
             continue;
         }
@@ -650,9 +653,10 @@ fn build(p: &GenParams) -> Scenario {
             .or_default() += troops;
     }
     for (k, &units) in &init_units {
-        let o = offers.get_mut(k).expect("initial tour has an offer");
-        o.units = o.units.max(units + 1);
-        o.max_deployed = o.max_deployed.map(|m| m.max(units));
+        if let Some(o) = offers.get_mut(k) {
+            o.units = o.units.max(units + 1);
+            o.max_deployed = o.max_deployed.map(|m| m.max(units));
+        }
     }
     let init_troops: u64 = init_troops_nation.iter().sum();
 

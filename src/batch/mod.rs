@@ -340,11 +340,15 @@ fn describe(base: &Scenario, v: &Variant) -> String {
                 mode,
                 window,
             } => {
-                let net = base.network.as_ref().expect("checked");
+                let code = |w: usize| {
+                    base.network
+                        .as_ref()
+                        .map_or("?", |n| n.nodes[w].code.as_str())
+                };
                 format!(
                     "close_arc {}>{}{}{}",
-                    net.nodes[*from].code,
-                    net.nodes[*to].code,
+                    code(*from),
+                    code(*to),
                     mode.as_deref().map_or(String::new(), |m| format!(":{m}")),
                     win(window.0, window.1)
                 )
@@ -547,15 +551,16 @@ pub fn run(args: &BatchArgs) -> i32 {
                 };
                 let k = done.fetch_add(1, Ordering::SeqCst) + 1;
                 progress(json, k, mine.len(), &row);
+                // A poisoned lock still holds every row inserted so far: keep them.
                 rows.lock()
-                    .expect("no worker panics while holding the lock")
+                    .unwrap_or_else(|e| e.into_inner())
                     .insert(job.name.clone(), row);
             });
         }
     });
     let mut rows: Vec<Row> = rows
         .into_inner()
-        .expect("workers are done")
+        .unwrap_or_else(|e| e.into_inner())
         .into_values()
         .collect();
     fill_vs_base(&mut rows);
@@ -969,7 +974,7 @@ pub fn merge(args: &MergeArgs) -> i32 {
             ),
         );
     } else {
-        let n = *counts.iter().next().expect("one count");
+        let n = counts.iter().next().copied().unwrap_or(0);
         let missing: Vec<String> = (1..=n)
             .filter(|i| !found.contains_key(&(n, *i)))
             .map(|i| format!("{i}/{n}"))

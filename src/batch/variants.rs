@@ -522,7 +522,7 @@ pub fn apply(base: &Scenario, v: &Variant, d: &mut Diags) -> Option<Scenario> {
                     if let Some(f) = from {
                         if r.from.is_none_or(|rf| rf <= before(*f)) {
                             let mut p = r.clone();
-                            p.to = Some(min_opt(r.to, Some(before(*f))).expect("bounded"));
+                            p.to = min_opt(r.to, Some(before(*f)));
                             out.push(p);
                         }
                     }
@@ -535,7 +535,7 @@ pub fn apply(base: &Scenario, v: &Variant, d: &mut Diags) -> Option<Scenario> {
                         let after = *t + Duration::days(1);
                         if r.to.is_none_or(|rt| after <= rt) {
                             let mut p = r.clone();
-                            p.from = Some(max_opt(r.from, Some(after)).expect("bounded"));
+                            p.from = max_opt(r.from, Some(after));
                             out.push(p);
                         }
                     }
@@ -583,7 +583,9 @@ pub fn apply(base: &Scenario, v: &Variant, d: &mut Diags) -> Option<Scenario> {
                 mode,
                 window,
             } => {
-                let net = sc.network.as_ref().expect("checked when parsed");
+                let Some(net) = sc.network.as_ref() else {
+                    continue;
+                };
                 for (i, a) in net.arcs.iter().enumerate() {
                     let direct = a.from == *from && a.to == *to;
                     // The other half of a bidirectional row: the same crossing, closed too.
@@ -661,7 +663,9 @@ fn lay_out_closures(sc: &mut Scenario, closures: &BTreeMap<usize, Vec<Window>>) 
     let periods = sc.periods as i64;
     let mut runs_of: BTreeMap<usize, Vec<(i64, i64)>> = BTreeMap::new();
     {
-        let net = sc.network.as_ref().expect("closures need a network");
+        let Some(net) = sc.network.as_ref() else {
+            return;
+        };
         for (&i, wins) in closures {
             let a = &net.arcs[i];
             let open: Vec<bool> = (0..periods)
@@ -686,7 +690,9 @@ fn lay_out_closures(sc: &mut Scenario, closures: &BTreeMap<usize, Vec<Window>>) 
         }
     }
     let starts: Vec<NaiveDate> = (0..periods).map(|t| sc.period_start(t)).collect();
-    let net = sc.network.as_mut().expect("closures need a network");
+    let Some(net) = sc.network.as_mut() else {
+        return;
+    };
     let mut remove = BTreeSet::new();
     let mut new_arcs = Vec::new();
     for (&i, runs) in &runs_of {
