@@ -20,8 +20,10 @@ pub struct LoadOutcome {
     pub diags: Diags,
 }
 
-const TOML: &str = "scenario.toml";
-const TABLES: [&str; 13] = [
+/// The header file of a scenario directory.
+pub const TOML: &str = "scenario.toml";
+/// Every table a scenario directory may hold (SPEC §2).
+pub const TABLES: [&str; 13] = [
     "nations.csv",
     "unit_types.csv",
     "offers.csv",

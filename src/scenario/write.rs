@@ -319,7 +319,7 @@ fn same_crossing_reversed(a: &Arc, b: &Arc) -> bool {
 pub fn write(sc: &Scenario, dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let files = render(sc);
-    for name in TABLE_FILES {
+    for name in std::iter::once(super::load::TOML).chain(super::load::TABLES) {
         if !files.contains_key(name) {
             match std::fs::remove_file(dir.join(name)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
@@ -332,21 +332,3 @@ pub fn write(sc: &Scenario, dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
-
-/// Every file name a scenario directory may hold.
-const TABLE_FILES: [&str; 14] = [
-    "scenario.toml",
-    "nations.csv",
-    "unit_types.csv",
-    "offers.csv",
-    "sites.csv",
-    "requirements.csv",
-    "limits.csv",
-    "deployed.csv",
-    "nodes.csv",
-    "arcs.csv",
-    "supply.csv",
-    "consumption.csv",
-    "commodities.csv",
-    "initial_stocks.csv",
-];
