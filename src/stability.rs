@@ -56,7 +56,7 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
     ) else {
         return Err(d);
     };
-    let code = |list: Vec<&str>, s: &str| list.iter().position(|c| *c == s);
+    let code = |list: &[&str], s: &str| list.iter().position(|c| *c == s);
     let nations: Vec<&str> = sc.nations.iter().map(|n| n.code.as_str()).collect();
     let units: Vec<&str> = sc.unit_types.iter().map(|u| u.code.as_str()).collect();
     let sites: Vec<&str> = sc.sites.iter().map(|s| s.code.as_str()).collect();
@@ -68,7 +68,7 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
     let freeze_end = sc.start + chrono::Duration::days(sc.stability.freeze_days.ceil() as i64);
     for r in &t.rows {
         let n = t.code(r, "nation", &mut d).and_then(|c| {
-            code(nations.clone(), &c).or_else(|| {
+            code(&nations, &c).or_else(|| {
                 d.error(
                     &label,
                     Some(r.line),
@@ -79,7 +79,7 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
             })
         });
         let u = t.code(r, "unit_type", &mut d).and_then(|c| {
-            code(units.clone(), &c).or_else(|| {
+            code(&units, &c).or_else(|| {
                 d.error(
                     &label,
                     Some(r.line),
@@ -90,7 +90,7 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
             })
         });
         let s = t.code(r, "site", &mut d).and_then(|c| {
-            code(sites.clone(), &c).or_else(|| {
+            code(&sites, &c).or_else(|| {
                 d.error(
                     &label,
                     Some(r.line),
