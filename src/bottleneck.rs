@@ -14,6 +14,22 @@ use crate::scenario::Mode;
 use crate::solve::{self, SolveError, SolveOptions, Solved};
 use std::collections::BTreeMap;
 
+/// Row duals of the rotation model's LP relaxation (no network), laid out on `m`'s rows by
+/// family and index; `None` when even that LP does not finish in time.
+fn rotation_relaxation_duals(m: &Model, opts: &SolveOptions) -> Option<Vec<f64>> {
+    let rotation = crate::model::build_with(m.sc, m.mode, m.form, None, false);
+    let relaxed = solve::solve(&rotation.lp, opts, None).ok()?;
+    let duals = relaxed.row_duals?;
+    let by_kind: std::collections::HashMap<RowKind, f64> =
+        rotation.lp.row_kind.iter().copied().zip(duals).collect();
+    Some(
+        m.lp.row_kind
+            .iter()
+            .map(|k| by_kind.get(k).copied().unwrap_or(0.0))
+            .collect(),
+    )
+}
+
 /// One input row that limits the plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bottleneck {
@@ -29,7 +45,7 @@ pub struct Bottleneck {
     pub marginal_value: f64,
     /// The unit of the extra capacity: "ton/day", "ton", "troop/day", "troop", "unit".
     pub per: &'static str,
-    /// Where the dual came from: "lp", "fixed tours", "lp relaxation".
+    /// Where the dual came from: "lp", "fixed tours", "lp relaxation", "rotation lp relaxation".
     pub basis: &'static str,
 }
 
@@ -69,10 +85,17 @@ pub fn find(
                 )
             }
             Err(e) => {
+                // Fall back to the relaxation of the rotation model alone (no network, far
+                // faster): its pool, limit and reception rows are the same rows.
                 if opts.log {
-                    eprintln!("note: the LP relaxation did not finish in {share:.0} s ({e}); pools, limits and reception get no marginal value");
+                    eprintln!("note: the LP relaxation did not finish in {share:.0} s ({e}); pools, limits and reception are priced by the rotation model's relaxation instead");
                 }
-                (f.row_duals.zip(f.col_duals), None, None)
+                let rot = rotation_relaxation_duals(m, &quiet);
+                (
+                    f.row_duals.zip(f.col_duals),
+                    rot.map(|r| (r, Vec::new())),
+                    None,
+                )
             }
         }
     };
@@ -86,10 +109,10 @@ pub fn find(
     } else {
         "fixed tours"
     };
-    let basis_rot = if m.mode == Mode::Lp {
-        "lp"
-    } else {
-        "lp relaxation"
+    let basis_rot = match (m.mode, relaxation) {
+        (Mode::Lp, _) => "lp",
+        (Mode::Mip, Some(_)) => "lp relaxation",
+        (Mode::Mip, None) => "rotation lp relaxation",
     };
     let x = &solved.values;
     let sc = m.sc;

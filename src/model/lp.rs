@@ -67,7 +67,7 @@ pub enum Var {
 }
 
 /// What a row stands for, named after the SPEC §3 constraint families.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowKind {
     Pool { offer: u32, t: u32 },
     MaxDeployed { offer: u32, t: u32 },
