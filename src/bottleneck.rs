@@ -16,9 +16,21 @@ use std::collections::BTreeMap;
 
 /// Row duals of the rotation model's LP relaxation (no network), laid out on `m`'s rows by
 /// family and index; `None` when even that LP does not finish in time.
-fn rotation_relaxation_duals(m: &Model, opts: &SolveOptions) -> Option<Vec<f64>> {
-    let rotation = crate::model::build_with(m.sc, m.mode, m.form, None, false);
-    let relaxed = solve::solve(&rotation.lp, opts, None).ok()?;
+fn rotation_relaxation_duals(m: &Model, opts: &SolveOptions, seconds: f64) -> Option<Vec<f64>> {
+    // Aggregated and solved by interior point: the fastest way to this LP (README, "Performance").
+    let rotation = crate::model::build_with(
+        m.sc,
+        m.mode,
+        crate::model::Formulation::Aggregated,
+        None,
+        false,
+    );
+    let opts = SolveOptions {
+        lp_solver: Some("ipm"),
+        time_limit_s: seconds,
+        ..opts.clone()
+    };
+    let relaxed = solve::solve(&rotation.lp, &opts, None).ok()?;
     let duals = relaxed.row_duals?;
     let by_kind: std::collections::HashMap<RowKind, f64> =
         rotation.lp.row_kind.iter().copied().zip(duals).collect();
@@ -52,10 +64,14 @@ pub struct Bottleneck {
 /// Finds bottlenecks for a solved model. Costs no extra solve in `lp` mode (the duals are
 /// there) and two LP solves in `mip` mode; the second, the LP relaxation, is also a lower bound
 /// on the MIP's optimum, returned so the reported gap can use it.
+///
+/// `whole_relaxation` false skips the relaxation of the whole model and goes straight to the
+/// rotation model's (for large models, where the whole one cannot finish in its share).
 pub fn find(
     m: &Model,
     solved: &Solved,
     opts: &SolveOptions,
+    whole_relaxation: bool,
 ) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
     // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
     // and must not double the run time of a solve that used its whole limit.
@@ -75,7 +91,14 @@ pub fn find(
         let f = solve::solve(&fixed, &quiet, None)?;
         // The relaxation of a large model may not finish in its share of time: then pools,
         // limits and reception go without marginal values rather than failing the rest.
-        match solve::solve(&m.lp, &quiet, None) {
+        let whole = if whole_relaxation {
+            solve::solve(&m.lp, &quiet, None)
+        } else {
+            Err(SolveError::NoSolution(
+                "skipped for a model this large".into(),
+            ))
+        };
+        match whole {
             Ok(relaxed) => {
                 let bound = relaxed.solver_objective;
                 (
@@ -88,9 +111,10 @@ pub fn find(
                 // Fall back to the relaxation of the rotation model alone (no network, far
                 // faster): its pool, limit and reception rows are the same rows.
                 if opts.log {
-                    eprintln!("note: the LP relaxation did not finish in {share:.0} s ({e}); pools, limits and reception are priced by the rotation model's relaxation instead");
+                    eprintln!("note: no LP relaxation of the whole model ({e}); pools, limits and reception are priced by the rotation model's relaxation instead");
                 }
-                let rot = rotation_relaxation_duals(m, &quiet);
+                // A fifth of the time limit: the last way to price these rows.
+                let rot = rotation_relaxation_duals(m, &quiet, (opts.time_limit_s * 0.2).max(5.0));
                 (
                     f.row_duals.zip(f.col_duals),
                     rot.map(|r| (r, Vec::new())),

@@ -90,7 +90,7 @@ pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -
             for row in b.iter().take(5) {
                 let _ = writeln!(
                     t,
-                    "    {:<10}{:<40}marginal value {}",
+                    "    {:<13}{:<44} marginal value {}",
                     row.get("kind").and_then(|v| v.as_str()).unwrap_or(""),
                     row.get("name").and_then(|v| v.as_str()).unwrap_or(""),
                     row.get("marginal_value")

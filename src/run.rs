@@ -398,7 +398,8 @@ pub fn solve_scenario(
         );
     }
     let t3 = Instant::now();
-    let bottlenecks = match bottleneck::find(&m, &solved, opts) {
+    let bottlenecks = match bottleneck::find(&m, &solved, opts, strategy != Strategy::RotationFirst)
+    {
         Ok((list, relaxation)) => {
             // The LP relaxation bounds the optimum from below: a tighter bound than the
             // search's own makes the reported gap smaller, never less honest.
