@@ -417,6 +417,27 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
     let sub_err = |section: &str, key: &str, msg: String, d: &mut Diags| {
         d.error(TOML, line_of(key), Some(&format!("{section}.{key}")), msg)
     };
+    // A table of amounts ≥ 0 ([penalties], [stability]): known keys fill their slot, unknown
+    // keys warn.
+    let amounts =
+        |section: &str, t: &toml::Table, slots: &mut [(&str, &mut f64)], d: &mut Diags| {
+            for (key, v) in t {
+                let Some((_, slot)) = slots.iter_mut().find(|(name, _)| *name == key.as_str())
+                else {
+                    d.warn(
+                        TOML,
+                        line_of(key),
+                        Some(&format!("{section}.{key}")),
+                        "unknown key, ignored",
+                    );
+                    continue;
+                };
+                match float(v) {
+                    Some(x) if x >= 0.0 => **slot = x,
+                    _ => sub_err(section, key, format!("expected a number ≥ 0, got {v}"), d),
+                }
+            }
+        };
     for (k, v) in &root {
         match (k.as_str(), v) {
             ("name", toml::Value::String(s)) if !s.trim().is_empty() => {
@@ -450,31 +471,17 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                 ),
             },
             ("penalties", toml::Value::Table(t)) => {
-                for (pk, pv) in t {
-                    let slot = match pk.as_str() {
-                        "coverage" => &mut h.penalties.coverage,
-                        "sustainment" => &mut h.penalties.sustainment,
-                        "days_of_supply" => &mut h.penalties.days_of_supply,
-                        _ => {
-                            d.warn(
-                                TOML,
-                                line_of(pk),
-                                Some(&format!("penalties.{pk}")),
-                                "unknown key, ignored",
-                            );
-                            continue;
-                        }
-                    };
-                    match float(pv) {
-                        Some(x) if x >= 0.0 => *slot = x,
-                        _ => sub_err(
-                            "penalties",
-                            pk,
-                            format!("expected a number ≥ 0, got {pv}"),
-                            d,
-                        ),
-                    }
-                }
+                let p = &mut h.penalties;
+                amounts(
+                    "penalties",
+                    t,
+                    &mut [
+                        ("coverage", &mut p.coverage),
+                        ("sustainment", &mut p.sustainment),
+                        ("days_of_supply", &mut p.days_of_supply),
+                    ],
+                    d,
+                );
             }
             ("solver", toml::Value::Table(t)) => {
                 for (sk, sv) in t {
@@ -539,30 +546,16 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                 }
             }
             ("stability", toml::Value::Table(t)) => {
-                for (sk, sv) in t {
-                    let slot = match sk.as_str() {
-                        "freeze_days" => &mut h.stability.freeze_days,
-                        "change_penalty" => &mut h.stability.change_penalty,
-                        _ => {
-                            d.warn(
-                                TOML,
-                                line_of(sk),
-                                Some(&format!("stability.{sk}")),
-                                "unknown key, ignored",
-                            );
-                            continue;
-                        }
-                    };
-                    match float(sv) {
-                        Some(x) if x >= 0.0 => *slot = x,
-                        _ => sub_err(
-                            "stability",
-                            sk,
-                            format!("expected a number ≥ 0, got {sv}"),
-                            d,
-                        ),
-                    }
-                }
+                let st = &mut h.stability;
+                amounts(
+                    "stability",
+                    t,
+                    &mut [
+                        ("freeze_days", &mut st.freeze_days),
+                        ("change_penalty", &mut st.change_penalty),
+                    ],
+                    d,
+                );
             }
             ("name" | "description" | "start" | "penalties" | "solver" | "stability", v) => {
                 let want = match k.as_str() {
