@@ -268,10 +268,19 @@ pub fn shortfalls(sc: &Scenario, tours: &[Tour]) -> Vec<Vec<f64>> {
     short
 }
 
+/// cost_per_day of a tour for its on-ground days inside the horizon (SPEC §6.17).
+pub fn deployment_cost(sc: &Scenario, tour: &Tour) -> f64 {
+    let Some(off) = sc.offer_of(tour.nation, tour.unit_type) else {
+        return 0.0;
+    };
+    let l = sc.unit_types[tour.unit_type].tour as i64;
+    let periods_in = ((tour.start + l).min(sc.periods as i64) - tour.start.max(0)).max(0) as f64;
+    off.cost_per_day * sc.period_days as f64 * periods_in * tour.units
+}
+
 /// Every objective term, recomputed from the plan and the scenario's prices.
 pub fn terms(sc: &Scenario, plan: &Plan) -> Terms {
     let pd = sc.period_days as f64;
-    let tn = sc.periods as i64;
     let mut terms = Terms::default();
     for (i, r) in sc.requirements.iter().enumerate() {
         let s: f64 = plan.short[i].iter().sum();
@@ -281,9 +290,7 @@ pub fn terms(sc: &Scenario, plan: &Plan) -> Terms {
         let Some(off) = sc.offer_of(tour.nation, tour.unit_type) else {
             continue;
         };
-        let l = sc.unit_types[tour.unit_type].tour as i64;
-        let periods_in = ((tour.start + l).min(tn) - tour.start.max(0)).max(0) as f64;
-        terms.deployment_cost += off.cost_per_day * pd * periods_in * tour.units;
+        terms.deployment_cost += deployment_cost(sc, tour);
         if !tour.initial {
             terms.tour_cost += off.cost_per_tour * tour.units;
         }

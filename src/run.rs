@@ -353,7 +353,7 @@ pub fn solve_scenario(
         .tours
         .iter()
         .filter(|t| t.initial)
-        .map(|t| tour_constant(sc, t))
+        .map(|t| plan::deployment_cost(sc, t))
         .sum();
     if let Some(base) = baseline {
         let (changed, list) = stability::changes(sc, base, &plan.tours);
@@ -452,16 +452,6 @@ pub fn solve_scenario(
         plan,
         solved,
     })
-}
-
-/// Cost of an initial tour that no decision can change (cost_per_day inside the horizon).
-fn tour_constant(sc: &Scenario, t: &plan::Tour) -> f64 {
-    let Some(off) = sc.offer_of(t.nation, t.unit_type) else {
-        return 0.0;
-    };
-    let l = sc.unit_types[t.unit_type].tour as i64;
-    let periods = ((t.start + l).min(sc.periods as i64) - t.start.max(0)).max(0) as f64;
-    off.cost_per_day * sc.period_days as f64 * periods * t.units
 }
 
 /// Serialises the summary and writes every file atomically into `out`.
