@@ -10,6 +10,7 @@ pub mod model;
 pub mod output;
 pub mod plan;
 pub mod report;
+pub mod rolling;
 pub mod run;
 pub mod scenario;
 pub mod solve;

@@ -50,6 +50,12 @@ enum Command {
         /// Formulation of the windowed sums: expanded or aggregated (see README).
         #[arg(long, value_parser = parse_form)]
         formulation: Option<Formulation>,
+        /// Rolling horizon: plan this many periods at once, window by window (see README).
+        #[arg(long = "rolling-window", value_parser = clap::value_parser!(u64).range(1..))]
+        rolling_window: Option<u64>,
+        /// Rolling horizon: periods committed per window (default: window − longest tour + 1).
+        #[arg(long = "rolling-step", value_parser = clap::value_parser!(u64).range(1..))]
+        rolling_step: Option<u64>,
         /// Also write the model as handed to HiGHS (MPS, with SPEC names) to this file.
         #[arg(long = "write-mps")]
         write_mps: Option<PathBuf>,
@@ -173,6 +179,8 @@ fn main() -> ExitCode {
             quiet,
             formulation,
             strategy,
+            rolling_window,
+            rolling_step,
             write_mps,
             previous,
             skip_if_unchanged,
@@ -185,6 +193,8 @@ fn main() -> ExitCode {
                 threads,
                 formulation,
                 strategy,
+                rolling_window: rolling_window.map(|w| w as usize),
+                rolling_step: rolling_step.map(|s| s as usize),
             };
             let nightly = Nightly {
                 skip_if_unchanged,
@@ -311,7 +321,18 @@ fn solve(
         },
     };
     let load_ms = t0.elapsed().as_millis() as u64;
-    let opts = run::solve_options(&sc, ov, !quiet, json);
+    let mut opts = run::solve_options(&sc, ov, !quiet, json);
+    opts.rolling = match run::rolling(&sc, ov) {
+        Ok(r) => r,
+        Err(f) => return fail(json, f.code, &f.message),
+    };
+    if opts.rolling.is_some() && baseline.is_some() {
+        return fail(
+            json,
+            exit::INPUT,
+            "--previous cannot be combined with a rolling horizon yet: solve the nightly rerun in one model; nothing was solved or written",
+        );
+    }
     let form = run::formulation(&sc, ov);
     let out = out.unwrap_or_else(|| run::default_out(&sc));
     let options = run::options_json(&opts, form, previous.as_deref());

@@ -33,6 +33,8 @@ pub struct Overrides {
     pub threads: Option<u32>,
     pub formulation: Option<Formulation>,
     pub strategy: Option<solve::Strategy>,
+    pub rolling_window: Option<usize>,
+    pub rolling_step: Option<usize>,
 }
 
 /// How a run ended, with the message for the user.
@@ -159,7 +161,33 @@ pub fn solve_options(sc: &Scenario, ov: &Overrides, log: bool, log_json: bool) -
         lp_solver: (formulation(sc, ov) == Formulation::Aggregated).then_some("ipm"),
         strategy: ov.strategy.unwrap_or(sc.solver.strategy),
         heuristic_effort: sc.solver.heuristic_effort,
+        rolling: None,
     }
+}
+
+/// The rolling-horizon settings after overrides, checked against the scenario's tour lengths
+/// (see [`crate::rolling::settle`]); a bad value is an input error (exit 2).
+pub fn rolling(sc: &Scenario, ov: &Overrides) -> Result<Option<crate::rolling::Rolling>, Failure> {
+    let (window, from_flag) = match (ov.rolling_window, sc.solver.rolling_window) {
+        (Some(w), _) => (Some(w), true),
+        (None, w) => (w, false),
+    };
+    let step = ov.rolling_step.or(sc.solver.rolling_step);
+    let mode = ov.mode.unwrap_or(sc.solver.mode);
+    crate::rolling::settle(sc, mode, window, step).map_err(|why| Failure {
+        code: exit::INPUT,
+        message: format!(
+            "{}: {why}; nothing was solved or written",
+            if from_flag || ov.rolling_step.is_some() {
+                "--rolling-window/--rolling-step".to_string()
+            } else {
+                format!(
+                    "{}: solver.rolling_window/rolling_step",
+                    sc.dir.join("scenario.toml").display()
+                )
+            }
+        ),
+    })
 }
 
 /// `auto` solves the rotation first from this many integer tour starts on, when there is a
@@ -215,20 +243,30 @@ fn rotation_first(
             _ => None,
         })
         .collect();
+    let starts = |triple: u32, t: u32| starts.get(&(triple, t)).copied().unwrap_or(0.0);
+    solve_with_tours_fixed(m, starts, opts, r.bound, started)
+}
+
+/// The full model as an LP with every tour start fixed at `starts(triple, t)`, so only the
+/// sustainment families (flows, stocks, unmet demand) are left to decide; solved within what is
+/// left of the limit, and at least a minute. The gap is measured against `bound`, a lower bound
+/// of the full model proven elsewhere.
+pub(crate) fn solve_with_tours_fixed(
+    m: &model::Model,
+    starts: impl Fn(u32, u32) -> f64,
+    opts: &SolveOptions,
+    bound: f64,
+    started: Instant,
+) -> Result<Solved, SolveError> {
     let mut fixed = m.lp.clone();
     for c in 0..fixed.num_cols() {
         if let Var::Tour { triple, t } = fixed.var[c] {
-            let v = starts
-                .get(&(triple, t))
-                .copied()
-                .unwrap_or(0.0)
-                .max(fixed.col_lo[c]);
+            let v = starts(triple, t).max(fixed.col_lo[c]);
             fixed.col_lo[c] = v;
             fixed.col_hi[c] = v;
         }
         fixed.integer[c] = false;
     }
-    // The last step to a plan: it gets at least a minute even when the search used its share.
     let left = (opts.time_limit_s - started.elapsed().as_secs_f64())
         .max(opts.time_limit_s * 0.2)
         .max(60.0);
@@ -238,7 +276,7 @@ fn rotation_first(
         ..opts.clone()
     };
     let f = solve::solve(&fixed, &lp_opts, None)?;
-    let (upper, lower) = (f.solver_objective, r.bound);
+    let (upper, lower) = (f.solver_objective, bound);
     let gap = if upper.abs() > 1e-9 {
         ((upper - lower) / upper.abs()).max(0.0)
     } else {
@@ -258,6 +296,42 @@ fn rotation_first(
         col_duals: None,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// What `auto` means for this model: rotation-first for MIPs with a supply network and more
+/// than [`ROTATION_FIRST_FROM`] tour starts, branch and bound on everything otherwise.
+pub fn resolve_strategy(opts: &SolveOptions, m: &model::Model) -> Strategy {
+    match opts.strategy {
+        Strategy::Auto
+            if opts.mode == Mode::Mip
+                && m.net.is_some()
+                && m.lp.num_integer() > ROTATION_FIRST_FROM =>
+        {
+            Strategy::RotationFirst
+        }
+        Strategy::Auto => Strategy::Mip,
+        s => s,
+    }
+}
+
+/// Solves a built model by `strategy` (already resolved), writing it as MPS first when asked.
+pub fn solve_model(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    form: Formulation,
+    baseline: Option<&Baseline>,
+    m: &model::Model,
+    strategy: Strategy,
+    mps: Option<&MpsRequest>,
+) -> Result<Solved, SolveError> {
+    if strategy == Strategy::RotationFirst && opts.mode == Mode::Mip && m.net.is_some() {
+        if let Some(req) = mps {
+            solve::write_model(&m.lp, true, req)?;
+        }
+        rotation_first(sc, opts, form, baseline, m)
+    } else {
+        solve::solve_plan(&m.lp, opts, mps)
+    }
 }
 
 /// Builds, solves and renders a loaded scenario (writes nothing).
@@ -305,31 +379,29 @@ pub fn solve_scenario(
         row_names: (0..m.lp.num_rows()).map(|r| m.row_name(r)).collect(),
     });
     let t1 = Instant::now();
-    let strategy = match opts.strategy {
-        Strategy::Auto
-            if opts.mode == Mode::Mip
-                && m.net.is_some()
-                && m.lp.num_integer() > ROTATION_FIRST_FROM =>
-        {
-            Strategy::RotationFirst
+    let strategy = resolve_strategy(opts, &m);
+    let solved = match opts.rolling {
+        Some(rolling) => {
+            if let Some(req) = &mps_req {
+                solve::write_model(&m.lp, true, req).map_err(|e| Failure {
+                    code: exit::OTHER,
+                    message: format!("{e}. Nothing was written."),
+                })?;
+            }
+            crate::rolling::solve(sc, opts, form, rolling, &m).map(|(solved, report)| {
+                extra.insert("rolling".to_string(), report);
+                solved
+            })
         }
-        Strategy::Auto => Strategy::Mip,
-        s => s,
-    };
-    let solved = if strategy == Strategy::RotationFirst && opts.mode == Mode::Mip && m.net.is_some()
-    {
-        if let Some(req) = &mps_req {
-            solve::write_model(&m.lp, true, req).map_err(|e| Failure {
-                code: exit::OTHER,
-                message: format!("{e}. Nothing was written."),
-            })?;
-        }
-        rotation_first(sc, opts, form, baseline, &m)
-    } else {
-        solve::solve_plan(&m.lp, opts, mps_req.as_ref())
+        None => solve_model(sc, opts, form, baseline, &m, strategy, mps_req.as_ref()),
     };
     if opts.mode == Mode::Mip {
-        extra.insert("strategy".to_string(), serde_json::json!(strategy.as_str()));
+        let name = if opts.rolling.is_some() {
+            "rolling-horizon"
+        } else {
+            strategy.as_str()
+        };
+        extra.insert("strategy".to_string(), serde_json::json!(name));
     }
     let mut solved = solved.map_err(|e| Failure {
         code: match e {
@@ -398,8 +470,12 @@ pub fn solve_scenario(
         );
     }
     let t3 = Instant::now();
-    let bottlenecks = match bottleneck::find(&m, &solved, opts, strategy != Strategy::RotationFirst)
-    {
+    let bottlenecks = match bottleneck::find(
+        &m,
+        &solved,
+        opts,
+        strategy != Strategy::RotationFirst && opts.rolling.is_none(),
+    ) {
         Ok((list, relaxation)) => {
             // The LP relaxation bounds the optimum from below: a tighter bound than the
             // search's own makes the reported gap smaller, never less honest.
@@ -500,6 +576,7 @@ pub fn options_json(
         "mip_gap": opts.mip_gap,
         "threads": opts.threads,
         "formulation": form.as_str(),
+        "rolling": opts.rolling.map(|r| serde_json::json!({"window": r.window, "step": r.step})),
         "previous_plan_sha256": prev,
     })
 }

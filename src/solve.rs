@@ -41,6 +41,8 @@ pub struct SolveOptions {
     /// Share of MIP effort HiGHS spends on primal heuristics (its default 0.05 often finds no
     /// good plan on rotation models; 0.3 measured best: README, "Performance").
     pub heuristic_effort: f64,
+    /// Plan the horizon window by window (README, "Rolling horizon"); `None`: in one model.
+    pub rolling: Option<crate::rolling::Rolling>,
 }
 
 /// `Optimal`: proven within the requested gap. `Feasible`: stopped by a limit with a plan in hand.

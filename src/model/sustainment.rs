@@ -316,6 +316,13 @@ fn balance(m: &mut Model, net: &Network, v: &mut NetVars) {
     for s in &net.initial_stocks {
         initial[s.commodity * v.nodes + s.node] += s.tons;
     }
+    // Arrivals sent before `start` (a rolling-horizon window's carry-over) are constants here.
+    let mut arriving = vec![0.0; v.commodities * v.nodes * v.periods];
+    for a in &net.in_transit {
+        if a.period < v.periods {
+            arriving[v.kwt(a.commodity, a.node, a.period)] += a.tons;
+        }
+    }
     let mut buf = Vec::new();
     for k in 0..v.commodities {
         for w in 0..v.nodes {
@@ -355,11 +362,12 @@ fn balance(m: &mut Model, net: &Network, v: &mut NetVars) {
                 if let Some(u) = v.unmet[i] {
                     buf.push((u, -1.0));
                 }
-                let rhs = if t == 0 {
-                    initial[k * v.nodes + w]
-                } else {
-                    0.0
-                };
+                let rhs = arriving[i]
+                    + if t == 0 {
+                        initial[k * v.nodes + w]
+                    } else {
+                        0.0
+                    };
                 if buf.is_empty() {
                     continue;
                 }

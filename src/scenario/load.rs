@@ -289,6 +289,7 @@ pub fn load_with(
             consumption,
             commodities,
             initial_stocks,
+            in_transit: Vec::new(),
         })
     } else {
         None
@@ -368,6 +369,8 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             threads: 1,
             strategy: Strategy::Auto,
             heuristic_effort: 0.3,
+            rolling_window: None,
+            rolling_step: None,
         },
         stability: Stability {
             freeze_days: 28.0,
@@ -524,6 +527,22 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                                 format!(
                                     "expected \"auto\", \"mip\" or \"rotation-first\", got {sv}"
                                 ),
+                                d,
+                            ),
+                        },
+                        "rolling_window" | "rolling_step" => match whole(sv, 1) {
+                            Some(n) => {
+                                let n = Some(n as usize);
+                                if sk == "rolling_window" {
+                                    h.solver.rolling_window = n;
+                                } else {
+                                    h.solver.rolling_step = n;
+                                }
+                            }
+                            None => sub_err(
+                                "solver",
+                                sk,
+                                format!("expected a whole number of periods ≥ 1, got {sv}"),
                                 d,
                             ),
                         },

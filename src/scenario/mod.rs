@@ -118,6 +118,10 @@ pub struct SolverSettings {
     pub strategy: Strategy,
     /// HiGHS `mip_heuristic_effort` (0..1).
     pub heuristic_effort: f64,
+    /// Rolling horizon: periods planned at once (`None`: the whole horizon in one model).
+    pub rolling_window: Option<usize>,
+    /// Rolling horizon: periods committed per window (`None`: the window less the longest tour).
+    pub rolling_step: Option<usize>,
 }
 
 /// A contributing nation and the window in which it may start new tours.
@@ -208,6 +212,8 @@ pub enum TourSource {
     Deployed,
     /// deployments.csv of the previous plan (`solve --previous`)
     Previous,
+    /// committed by an earlier window of a rolling-horizon solve (never read from a file)
+    Planned,
 }
 
 impl TourSource {
@@ -215,6 +221,7 @@ impl TourSource {
         match self {
             TourSource::Deployed => "deployed.csv",
             TourSource::Previous => "the previous plan's deployments.csv",
+            TourSource::Planned => "an earlier window of the rolling horizon",
         }
     }
 }
@@ -318,6 +325,17 @@ pub struct Commodity {
     pub shortfall_penalty: f64,
 }
 
+/// Tons sent before `start` that arrive at `node` in `period` (≥ 0): only a rolling-horizon
+/// window has these, carried over from the window before it; a scenario read from files has none
+/// (nothing is in transit at `start`, SPEC §6.16).
+#[derive(Debug, Clone)]
+pub struct InTransit {
+    pub node: usize,
+    pub commodity: usize,
+    pub period: usize,
+    pub tons: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct InitialStock {
     pub node: usize,
@@ -335,6 +353,8 @@ pub struct Network {
     pub consumption: Vec<Consumption>,
     pub commodities: Vec<Commodity>,
     pub initial_stocks: Vec<InitialStock>,
+    /// Arrivals already on their way at `start` (rolling-horizon windows only).
+    pub in_transit: Vec<InTransit>,
 }
 
 /// A loaded, validated scenario.
