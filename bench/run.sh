@@ -6,7 +6,10 @@
 #
 # Environment: BENCH_TIME_LIMIT (seconds per solve, default 60), BENCH_QUICK=1 (small ladder only),
 # BENCH_NO_XL=1 (no 30-nation steps),
-# BENCH_MODE (mip or lp, default mip).
+# BENCH_MODE (mip or lp, default mip),
+# BENCH_ROLLING=1 (also the rolling-horizon ladder: one generated scenario at 1, 2, 4 and 8 years
+# of weekly periods, each window given the same time, so time should grow linearly with the
+# horizon; and demo over 5 years of daily periods).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=target/release/rotaplan
@@ -39,7 +42,7 @@ run() { # name scenario_dir [extra solve args]
   local o="$WORK/out-$name"
   local t0=$(date +%s.%N)
   local code=0
-  /usr/bin/time -f "%M" -o "$WORK/mem" "$BIN" solve "$dir" --out "$o" --quiet --mode "$MODE" --time-limit "$LIMIT" "$@" > "$WORK/stdout" 2> "$WORK/stderr" || code=$?
+  /usr/bin/time -f "%M" -o "$WORK/mem" "$BIN" solve "$dir" --out "$o" --quiet --mode "$MODE" --time-limit "${RUN_LIMIT:-$LIMIT}" "$@" > "$WORK/stdout" 2> "$WORK/stderr" || code=$?
   local wall=$(echo "$(date +%s.%N) - $t0" | bc)
   local mem_kb=$(tail -1 "$WORK/mem")
   if [ "$code" != 0 ]; then
@@ -68,6 +71,31 @@ done
 for sc in inputs/reassurance-10k inputs/coalition-30k inputs/frontline-100k; do
   [ -d "$sc" ] && run "$(basename "$sc")" "$sc"
 done
+
+if [ "${BENCH_ROLLING:-0}" = 1 ]; then
+  # Rolling horizon: window 52 weeks (step 52 − longest tour + 1); 20 s per window.
+  for years in 1 2 4 8; do
+    t=$((52 * years))
+    name=roll-${years}y
+    "$BIN" generate "$WORK/$name" --nations 5 --sites 8 --unit-types 4 --periods "$t" --nodes 15 --seed 1 > /dev/null
+    windows=$(( (t - 52 + 29) / 30 + 1 ))
+    RUN_LIMIT=$((windows * 20)) run "$name" "$WORK/$name" --rolling-window 52
+  done
+  # Five years of daily periods: the demo with reception sized for a battalion a day.
+  d5="$WORK/demo-5y-daily"
+  cp -r inputs/demo "$d5"
+  sed -i 's/^periods = .*/periods = 1826/; s/^period_days = .*/period_days = 1/' "$d5/scenario.toml"
+  python3 - "$d5/nodes.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for r in rows:
+    if r["pax_per_day"]:
+        r["pax_per_day"] = str(max(float(r["pax_per_day"]), 1500))
+w = csv.DictWriter(open(sys.argv[1], "w", newline=""), fieldnames=list(rows[0].keys()))
+w.writeheader(); w.writerows(rows)
+PY
+  RUN_LIMIT=300 run demo-5y-daily "$d5" --rolling-window 365 --rolling-step 91 --formulation aggregated
+fi
 
 [ -f bench/results/latest.csv ] && cp bench/results/latest.csv bench/results/previous.csv
 cp "$out" bench/results/latest.csv
