@@ -110,6 +110,9 @@ pub fn solve(
             .unwrap_or_default(),
         in_transit: Vec::new(),
     };
+    // Every window is searched the way the whole model would be: a window has fewer tour starts,
+    // but the same structure (with a network, the rotation first is far faster).
+    let strategy = run::resolve_strategy(opts, m);
     let mut report = Vec::new();
     let mut from = 0;
     for i in 0..count {
@@ -125,7 +128,6 @@ pub fn solve(
             rolling: None,
             ..opts.clone()
         };
-        let strategy = run::resolve_strategy(&wopts, &wm);
         let t0 = Instant::now();
         let r = run::solve_model(&wsc, &wopts, form, None, &wm, strategy, None)?;
         let keep = if last { periods } else { rolling.step };
