@@ -9,7 +9,7 @@
 # BENCH_MODE (mip or lp, default mip),
 # BENCH_ROLLING=1 (also the rolling-horizon ladder: one generated scenario at 1, 2, 4 and 8 years
 # of weekly periods, each window given the same time, so time should grow linearly with the
-# horizon; and demo over 5 years of daily periods).
+# horizon; and demo over 5 years of daily periods; BENCH_ROLLING=only runs just that part).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=target/release/rotaplan
@@ -34,6 +34,8 @@ ladder=(
   "gen-XL-S30 30 30 10 104 90"
 )
 [ "${BENCH_QUICK:-0}" = 1 ] && ladder=("${ladder[@]:0:2}")
+coalition=(inputs/reassurance-10k inputs/coalition-30k inputs/frontline-100k)
+[ "${BENCH_ROLLING:-0}" = only ] && ladder=() && coalition=()
 # BENCH_NO_XL=1 leaves out the 30-nation steps (each takes several minutes with its fallbacks).
 [ "${BENCH_NO_XL:-0}" = 1 ] && ladder=("${ladder[@]:0:3}")
 
@@ -63,16 +65,16 @@ PY
   tail -1 "$out" | awk -F, '{printf "%-14s %8s vars %8s rows %9s nz  build %6s ms  solve %7s ms  peak %5s MB  %-8s gap %s  overhead %s%%\n", $1, $4, $6, $7, $9, $10, $14, $15, $16, $18}'
 }
 
-for step in "${ladder[@]}"; do
+for step in ${ladder[@]+"${ladder[@]}"}; do
   read -r name n s u t w <<< "$step"
   "$BIN" generate "$WORK/$name" --nations "$n" --sites "$s" --unit-types "$u" --periods "$t" --nodes "$w" --seed 1 > /dev/null
   run "$name" "$WORK/$name"
 done
-for sc in inputs/reassurance-10k inputs/coalition-30k inputs/frontline-100k; do
+for sc in ${coalition[@]+"${coalition[@]}"}; do
   [ -d "$sc" ] && run "$(basename "$sc")" "$sc"
 done
 
-if [ "${BENCH_ROLLING:-0}" = 1 ]; then
+if [ "${BENCH_ROLLING:-0}" != 0 ]; then
   # Rolling horizon: window 52 weeks (step 52 − longest tour + 1); 20 s per window.
   for years in 1 2 4 8; do
     t=$((52 * years))
@@ -97,6 +99,11 @@ PY
   RUN_LIMIT=300 run demo-5y-daily "$d5" --rolling-window 365 --rolling-step 91 --formulation aggregated
 fi
 
+if [ "${BENCH_ROLLING:-0}" = only ]; then
+  cp "$out" bench/results/rolling-latest.csv
+  echo "results: $out (also bench/results/rolling-latest.csv)"
+  exit 0
+fi
 [ -f bench/results/latest.csv ] && cp bench/results/latest.csv bench/results/previous.csv
 cp "$out" bench/results/latest.csv
 echo "results: $out (also bench/results/latest.csv)"
