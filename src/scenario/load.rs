@@ -56,6 +56,8 @@ struct Header {
     penalties: Penalties,
     solver: SolverSettings,
     stability: Stability,
+    /// Line of `rolling_window` (or `rolling_step`) in scenario.toml, for errors found later.
+    rolling_line: Option<usize>,
 }
 
 /// Loads and validates the scenario in `dir`.
@@ -320,6 +322,21 @@ pub fn load_with(
     };
     check_windows(&scenario, cx.d);
     check_initial_tours(&scenario, cx.d);
+    // Rolling-horizon settings depend on the tour lengths: checked once they are known.
+    let solver = &scenario.solver;
+    if let Err(why) = crate::rolling::settle(
+        &scenario,
+        solver.mode,
+        solver.rolling_window,
+        solver.rolling_step,
+    ) {
+        cx.d.error(
+            TOML,
+            header.rolling_line,
+            Some("solver.rolling_window"),
+            why,
+        );
+    }
     if let Some(net) = &scenario.network {
         check_reachability(&scenario, net, cx.d);
     }
@@ -376,6 +393,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             freeze_days: 28.0,
             change_penalty: 10000.0,
         },
+        rolling_line: None,
     };
     let Some(bytes) = bytes else {
         d.error(TOML, None, None, "required file is missing");
@@ -533,6 +551,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                         "rolling_window" | "rolling_step" => match whole(sv, 1) {
                             Some(n) => {
                                 let n = Some(n as usize);
+                                h.rolling_line = h.rolling_line.or(line_of(sk));
                                 if sk == "rolling_window" {
                                     h.solver.rolling_window = n;
                                 } else {
