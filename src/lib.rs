@@ -6,6 +6,7 @@ pub mod bottleneck;
 pub mod diag;
 pub mod diff;
 pub mod generate;
+pub mod heuristic;
 pub mod model;
 pub mod output;
 pub mod plan;

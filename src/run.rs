@@ -226,7 +226,9 @@ fn rotation_first(
         time_limit_s: opts.time_limit_s * 0.8,
         ..opts.clone()
     };
-    let r = match solve::solve_plan(&rotation.lp, &rot_opts, None) {
+    // The LP relaxation, then restricted MIPs around it (src/heuristic.rs): HiGHS's branch and
+    // bound on the whole rotation MIP spends a coalition-size time limit before its first good plan.
+    let r = match crate::heuristic::solve_rotation(&rotation, &rot_opts) {
         Ok(r) => r,
         Err(SolveError::NoSolution(_)) => solve::least_plan(&rotation.lp, &rot_opts)?,
         Err(e) => return Err(e),

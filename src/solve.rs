@@ -509,3 +509,114 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveErro
     }
     Ok(())
 }
+
+/// A MIP solve like [`solve`] (same options, text log and interrupt handling) that hands HiGHS
+/// a first incumbent: `start`, one value per column, feasible for `lp`. Used by the rotation
+/// heuristic (`crate::heuristic`), whose incumbents are always feasible.
+///
+/// Presolve is off: with it on, HiGHS 1.16 has been seen to return a start as "optimal" with a
+/// wrong objective; with it off the same cases were right (SOLVER-NOTES). Callers still check
+/// the returned values (rows and objective) themselves. `bound` is HiGHS's proven bound for
+/// `lp` as given.
+pub fn solve_from(lp: &Lp, opts: &SolveOptions, start: &[f64]) -> Result<Solved, SolveError> {
+    let started = Instant::now();
+    if lp.num_cols() == 0 || start.len() != lp.num_cols() {
+        return solve(lp, opts, None);
+    }
+    let mut model = to_highs(lp, true)?;
+    let opt =
+        |name: &'static str| move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"));
+    model
+        .try_set_option("output_flag", opts.log)
+        .map_err(opt("output_flag"))?;
+    model
+        .try_set_option("log_to_console", false)
+        .map_err(opt("log_to_console"))?;
+    model
+        .try_set_option("time_limit", opts.time_limit_s)
+        .map_err(opt("time_limit"))?;
+    model
+        .try_set_option("mip_rel_gap", opts.mip_gap)
+        .map_err(opt("mip_rel_gap"))?;
+    model
+        .try_set_option("threads", opts.threads as i32)
+        .map_err(opt("threads"))?;
+    model
+        .try_set_option("mip_heuristic_effort", opts.heuristic_effort)
+        .map_err(opt("mip_heuristic_effort"))?;
+    model
+        .try_set_option("random_seed", 0)
+        .map_err(opt("random_seed"))?;
+    // With presolve on, HiGHS 1.16 may return the start as "optimal" (SOLVER-NOTES); the
+    // restricted models handed here are small and already reduced by the caller.
+    model
+        .try_set_option("presolve", "off")
+        .map_err(opt("presolve"))?;
+    model
+        .try_set_solution(Some(start), None, None, None)
+        .map_err(|e| SolveError::Other(format!("HiGHS refused the start: {e:?}")))?;
+    let mut data = Box::new(CallbackData {
+        log: opts.log,
+        json: opts.log_json,
+        started,
+        last_progress: f64::NEG_INFINITY,
+    });
+    let ptr = model.as_mut_ptr();
+    // SAFETY: as in `solve`: `data` outlives the solve and the callback only uses what HiGHS gives.
+    unsafe {
+        highs_sys::Highs_setCallback(
+            ptr,
+            Some(callback),
+            &mut *data as *mut CallbackData as *mut c_void,
+        );
+        for kind in [
+            highs_sys::kHighsCallbackLogging,
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+            highs_sys::kHighsCallbackMipInterrupt,
+        ] {
+            highs_sys::Highs_startCallback(ptr, kind);
+        }
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
+    drop(data);
+    let has_solution = solved.int_info_value(c"primal_solution_status").ok()
+        == Some(HighsSolutionStatus::Feasible as i64);
+    let status = match solved.status() {
+        HighsModelStatus::Optimal => Status::Optimal,
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
+            return Err(SolveError::Infeasible)
+        }
+        HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
+        HighsModelStatus::ReachedInterrupt => return Err(SolveError::Interrupted),
+        other => {
+            if !has_solution {
+                return Err(SolveError::NoSolution(format!("{other:?}")));
+            }
+            Status::Feasible
+        }
+    };
+    if !has_solution {
+        return Err(SolveError::NoSolution(
+            "the solver returned no feasible point".into(),
+        ));
+    }
+    let bound = solved
+        .double_info_value(c"mip_dual_bound")
+        .ok()
+        .filter(|b| b.is_finite())
+        .unwrap_or(f64::NEG_INFINITY);
+    let gap = solved.mip_gap();
+    Ok(Solved {
+        status,
+        values: solved.get_solution().columns().to_vec(),
+        solver_objective: solved.objective_value(),
+        bound,
+        gap: if gap.is_finite() { gap.max(0.0) } else { 0.0 },
+        row_duals: None,
+        col_duals: None,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
