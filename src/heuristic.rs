@@ -16,7 +16,7 @@
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
-use crate::solve::{SolveError, SolveOptions, Solved, Status};
+use crate::solve::{relative_gap, SolveError, SolveOptions, Solved, Status};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -517,15 +517,6 @@ fn restricted_mip(
         },
         r.status,
     )))
-}
-
-/// Relative gap of `upper` over `lower` (0 when both are 0).
-pub fn relative_gap(upper: f64, lower: f64) -> f64 {
-    if upper.abs() > 1e-9 {
-        ((upper - lower) / upper.abs()).max(0.0)
-    } else {
-        0.0
-    }
 }
 
 /// Share of the search's time for the restricted MIP near x*, and at most for each

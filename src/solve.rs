@@ -102,6 +102,15 @@ impl std::fmt::Display for SolveError {
     }
 }
 
+/// Relative gap of `upper` over `lower` (0 when both are 0).
+pub fn relative_gap(upper: f64, lower: f64) -> f64 {
+    if upper.abs() > 1e-9 {
+        ((upper - lower) / upper.abs()).max(0.0)
+    } else {
+        0.0
+    }
+}
+
 /// Names for the MPS file; `None` when no file is wanted.
 pub struct MpsRequest {
     pub path: PathBuf,
@@ -217,11 +226,7 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
         None,
     )?;
     let (ub, lb) = (fixed.solver_objective, relaxed.solver_objective);
-    let gap = if ub.abs() > 1e-9 {
-        ((ub - lb) / ub.abs()).max(0.0)
-    } else {
-        0.0
-    };
+    let gap = relative_gap(ub, lb);
     Ok(Solved {
         status: if gap <= opts.mip_gap + 1e-12 {
             Status::Optimal
