@@ -313,7 +313,8 @@ pub fn resolve_strategy(opts: &SolveOptions, m: &model::Model) -> Strategy {
 }
 
 /// Nonzeros up to which the bottleneck step tries the whole model's relaxation after a
-/// rotation-first solve (gen-S, 0.3M: it tightens the bound from 32 % to under 1 %).
+/// rotation-first or rolling-horizon solve (gen-S, 0.3M: it tightens the bound from 32 % to
+/// under 1 %).
 pub const WHOLE_RELAXATION_UP_TO: usize = 1_000_000;
 
 /// Solves a built model by `strategy` (already resolved), writing it as MPS first when asked.
@@ -474,9 +475,10 @@ pub fn solve_scenario(
     let t3 = Instant::now();
     // The whole model's relaxation prices every row and bounds the gap best, but on coupled
     // models past about a million nonzeros it rarely finishes in its share (reassurance-10k:
-    // ~30 s at 2.4M): rotation-first solves of those go straight to the rotation relaxation.
-    let whole = opts.rolling.is_none()
-        && (strategy != Strategy::RotationFirst || m.lp.nonzeros() <= WHOLE_RELAXATION_UP_TO);
+    // ~30 s at 2.4M): rotation-first and rolling-horizon solves of those go straight to the
+    // rotation relaxation.
+    let whole = m.lp.nonzeros() <= WHOLE_RELAXATION_UP_TO
+        || (strategy != Strategy::RotationFirst && opts.rolling.is_none());
     let bottlenecks = match bottleneck::find(&m, &solved, opts, whole) {
         Ok((list, relaxation)) => {
             // The LP relaxation bounds the optimum from below: a tighter bound than the
