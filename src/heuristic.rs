@@ -767,11 +767,7 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, SolveErr
             "gap": gap, "restricted_mips": stats.restricted_mips, "elapsed_s": started.elapsed().as_secs_f64()}),
     );
     Ok(Solved {
-        status: if gap <= opts.mip_gap + 1e-12 {
-            Status::Optimal
-        } else {
-            Status::Feasible
-        },
+        status: Status::for_gap(gap, opts.mip_gap),
         values: best.values,
         solver_objective: best.objective,
         bound,

@@ -281,11 +281,7 @@ pub(crate) fn solve_with_tours_fixed(
     let (upper, lower) = (f.solver_objective, bound);
     let gap = solve::relative_gap(upper, lower);
     Ok(Solved {
-        status: if gap <= opts.mip_gap + 1e-12 {
-            Status::Optimal
-        } else {
-            Status::Feasible
-        },
+        status: Status::for_gap(gap, opts.mip_gap),
         values: f.values,
         solver_objective: upper,
         bound: lower,
@@ -487,7 +483,7 @@ pub fn solve_scenario(
                 let upper = solved.solver_objective;
                 solved.bound = lower;
                 solved.gap = solve::relative_gap(upper, lower);
-                if solved.gap <= opts.mip_gap + 1e-12 {
+                if Status::for_gap(solved.gap, opts.mip_gap) == Status::Optimal {
                     solved.status = Status::Optimal;
                 }
             }

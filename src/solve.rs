@@ -53,6 +53,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// `Optimal` when `gap` is within the requested `mip_gap`, else `Feasible`.
+    pub fn for_gap(gap: f64, mip_gap: f64) -> Status {
+        if gap <= mip_gap + 1e-12 {
+            Status::Optimal
+        } else {
+            Status::Feasible
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Optimal => "optimal",
@@ -100,6 +109,99 @@ impl std::fmt::Display for SolveError {
             SolveError::Other(why) => write!(f, "solver failure: {why}"),
         }
     }
+}
+
+/// Sets HiGHS's options from `opts`: log, time limit, gap, threads, heuristic effort (MIPs),
+/// the LP solver (the root LP's for MIPs) and a fixed random seed (determinism).
+fn apply_options(
+    model: &mut highs::Model,
+    opts: &SolveOptions,
+    integer: bool,
+) -> Result<(), SolveError> {
+    fn opt_err(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> SolveError {
+        move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"))
+    }
+    model
+        .try_set_option("output_flag", opts.log)
+        .map_err(opt_err("output_flag"))?;
+    model
+        .try_set_option("log_to_console", false)
+        .map_err(opt_err("log_to_console"))?;
+    model
+        .try_set_option("time_limit", opts.time_limit_s)
+        .map_err(opt_err("time_limit"))?;
+    model
+        .try_set_option("mip_rel_gap", opts.mip_gap)
+        .map_err(opt_err("mip_rel_gap"))?;
+    model
+        .try_set_option("threads", opts.threads as i32)
+        .map_err(opt_err("threads"))?;
+    if integer {
+        model
+            .try_set_option("mip_heuristic_effort", opts.heuristic_effort)
+            .map_err(opt_err("mip_heuristic_effort"))?;
+    }
+    if let Some(v) = opts.lp_solver {
+        if integer {
+            // The MIP's root LP; later LPs warm-start from its basis with simplex.
+            model
+                .try_set_option("mip_lp_solver", v)
+                .map_err(opt_err("mip_lp_solver"))?;
+        } else {
+            model
+                .try_set_option("solver", v)
+                .map_err(opt_err("solver"))?;
+        }
+    }
+    // Determinism: one fixed random seed (HiGHS's default, set explicitly).
+    model
+        .try_set_option("random_seed", 0)
+        .map_err(opt_err("random_seed"))?;
+    Ok(())
+}
+
+/// Runs HiGHS on `model` with rotaplan's callback (log on stderr, interrupt on a signal, and with
+/// `mip_progress` the MIP's improving plans and progress lines).
+fn solve_with_callbacks(
+    mut model: highs::Model,
+    opts: &SolveOptions,
+    started: Instant,
+    mip_progress: bool,
+) -> Result<highs::SolvedModel, SolveError> {
+    let mut data = Box::new(CallbackData {
+        log: opts.log,
+        json: opts.log_json,
+        started,
+        last_progress: f64::NEG_INFINITY,
+    });
+    let ptr = model.as_mut_ptr();
+    // SAFETY: `data` outlives the solve (it is dropped at the end of this function, after
+    // `try_solve` returns), and the callback only reads and writes through the pointers HiGHS gives.
+    unsafe {
+        highs_sys::Highs_setCallback(
+            ptr,
+            Some(callback),
+            &mut *data as *mut CallbackData as *mut c_void,
+        );
+        let mut kinds = vec![
+            highs_sys::kHighsCallbackLogging,
+            highs_sys::kHighsCallbackSimplexInterrupt,
+            highs_sys::kHighsCallbackIpmInterrupt,
+            highs_sys::kHighsCallbackMipInterrupt,
+        ];
+        if mip_progress {
+            kinds.push(highs_sys::kHighsCallbackMipImprovingSolution);
+            kinds.push(highs_sys::kHighsCallbackMipLogging);
+        }
+        for kind in kinds {
+            highs_sys::Highs_startCallback(ptr, kind);
+        }
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
+    drop(data);
+    Ok(solved)
 }
 
 /// Relative gap of `upper` over `lower` (0 when both are 0).
@@ -228,11 +330,7 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
     let (ub, lb) = (fixed.solver_objective, relaxed.solver_objective);
     let gap = relative_gap(ub, lb);
     Ok(Solved {
-        status: if gap <= opts.mip_gap + 1e-12 {
-            Status::Optimal
-        } else {
-            Status::Feasible
-        },
+        status: Status::for_gap(gap, opts.mip_gap),
         values: fixed.values,
         solver_objective: ub,
         bound: lb,
@@ -298,76 +396,9 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     if let Some(req) = mps {
         write_mps(&mut model, req)?;
     }
-    fn opt_err(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> SolveError {
-        move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"))
-    }
-    model
-        .try_set_option("output_flag", opts.log)
-        .map_err(opt_err("output_flag"))?;
-    model
-        .try_set_option("log_to_console", false)
-        .map_err(opt_err("log_to_console"))?;
-    model
-        .try_set_option("time_limit", opts.time_limit_s)
-        .map_err(opt_err("time_limit"))?;
-    model
-        .try_set_option("mip_rel_gap", opts.mip_gap)
-        .map_err(opt_err("mip_rel_gap"))?;
-    model
-        .try_set_option("threads", opts.threads as i32)
-        .map_err(opt_err("threads"))?;
-    if integer {
-        model
-            .try_set_option("mip_heuristic_effort", opts.heuristic_effort)
-            .map_err(opt_err("mip_heuristic_effort"))?;
-    }
-    if let Some(v) = opts.lp_solver {
-        if integer {
-            // The MIP's root LP; later LPs warm-start from its basis with simplex.
-            model
-                .try_set_option("mip_lp_solver", v)
-                .map_err(opt_err("mip_lp_solver"))?;
-        } else {
-            model
-                .try_set_option("solver", v)
-                .map_err(opt_err("solver"))?;
-        }
-    }
-    // Determinism: one fixed random seed (HiGHS's default, set explicitly).
-    model
-        .try_set_option("random_seed", 0)
-        .map_err(opt_err("random_seed"))?;
+    apply_options(&mut model, opts, integer)?;
 
-    let mut data = Box::new(CallbackData {
-        log: opts.log,
-        json: opts.log_json,
-        started,
-        last_progress: f64::NEG_INFINITY,
-    });
-    let ptr = model.as_mut_ptr();
-    // SAFETY: `data` outlives the solve (it is dropped at the end of this function, after
-    // `try_solve` returns), and the callback only reads and writes through the pointers HiGHS gives.
-    unsafe {
-        highs_sys::Highs_setCallback(
-            ptr,
-            Some(callback),
-            &mut *data as *mut CallbackData as *mut c_void,
-        );
-        for kind in [
-            highs_sys::kHighsCallbackLogging,
-            highs_sys::kHighsCallbackSimplexInterrupt,
-            highs_sys::kHighsCallbackIpmInterrupt,
-            highs_sys::kHighsCallbackMipInterrupt,
-            highs_sys::kHighsCallbackMipImprovingSolution,
-            highs_sys::kHighsCallbackMipLogging,
-        ] {
-            highs_sys::Highs_startCallback(ptr, kind);
-        }
-    }
-    let solved = model
-        .try_solve()
-        .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
-    drop(data);
+    let solved = solve_with_callbacks(model, opts, started, true)?;
     let status = solved.status();
     // Read the solution status as a plain integer: the binding's typed accessor panics on
     // values it does not know (HiGHS reports -1 in some end states).
@@ -529,64 +560,21 @@ pub fn solve_from(lp: &Lp, opts: &SolveOptions, start: &[f64]) -> Result<Solved,
         return solve(lp, opts, None);
     }
     let mut model = to_highs(lp, true)?;
-    let opt =
-        |name: &'static str| move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"));
-    model
-        .try_set_option("output_flag", opts.log)
-        .map_err(opt("output_flag"))?;
-    model
-        .try_set_option("log_to_console", false)
-        .map_err(opt("log_to_console"))?;
-    model
-        .try_set_option("time_limit", opts.time_limit_s)
-        .map_err(opt("time_limit"))?;
-    model
-        .try_set_option("mip_rel_gap", opts.mip_gap)
-        .map_err(opt("mip_rel_gap"))?;
-    model
-        .try_set_option("threads", opts.threads as i32)
-        .map_err(opt("threads"))?;
-    model
-        .try_set_option("mip_heuristic_effort", opts.heuristic_effort)
-        .map_err(opt("mip_heuristic_effort"))?;
-    model
-        .try_set_option("random_seed", 0)
-        .map_err(opt("random_seed"))?;
+    // The root LP's solver is left to HiGHS here: these restricted MIPs are small.
+    let mip_opts = SolveOptions {
+        lp_solver: None,
+        ..opts.clone()
+    };
+    apply_options(&mut model, &mip_opts, true)?;
     // With presolve on, HiGHS 1.16 may return the start as "optimal" (SOLVER-NOTES); the
     // restricted models handed here are small and already reduced by the caller.
     model
         .try_set_option("presolve", "off")
-        .map_err(opt("presolve"))?;
+        .map_err(|e| SolveError::Other(format!("HiGHS option presolve: {e:?}")))?;
     model
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| SolveError::Other(format!("HiGHS refused the start: {e:?}")))?;
-    let mut data = Box::new(CallbackData {
-        log: opts.log,
-        json: opts.log_json,
-        started,
-        last_progress: f64::NEG_INFINITY,
-    });
-    let ptr = model.as_mut_ptr();
-    // SAFETY: as in `solve`: `data` outlives the solve and the callback only uses what HiGHS gives.
-    unsafe {
-        highs_sys::Highs_setCallback(
-            ptr,
-            Some(callback),
-            &mut *data as *mut CallbackData as *mut c_void,
-        );
-        for kind in [
-            highs_sys::kHighsCallbackLogging,
-            highs_sys::kHighsCallbackSimplexInterrupt,
-            highs_sys::kHighsCallbackIpmInterrupt,
-            highs_sys::kHighsCallbackMipInterrupt,
-        ] {
-            highs_sys::Highs_startCallback(ptr, kind);
-        }
-    }
-    let solved = model
-        .try_solve()
-        .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
-    drop(data);
+    let solved = solve_with_callbacks(model, opts, started, false)?;
     let has_solution = solved.int_info_value(c"primal_solution_status").ok()
         == Some(HighsSolutionStatus::Feasible as i64);
     let status = match solved.status() {
