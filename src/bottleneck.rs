@@ -11,7 +11,7 @@ use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
 use crate::output::{fmt_num, Csv};
 use crate::scenario::Mode;
-use crate::solve::{self, SolveError, SolveOptions, Solved};
+use crate::solve::{self, KnownRelaxation, SolveError, SolveOptions, Solved};
 use std::collections::BTreeMap;
 
 /// Row duals of the rotation model's LP relaxation (no network), laid out on `m`'s rows by
@@ -40,15 +40,27 @@ fn rotation_relaxation_duals(
     };
     let relaxed = solve::solve(&rotation.lp, &opts, None).ok()?;
     let duals = relaxed.row_duals?;
+    Some(on_rows(
+        m,
+        &KnownRelaxation {
+            objective: relaxed.solver_objective,
+            row_duals: rotation.lp.row_kind.iter().copied().zip(duals).collect(),
+        },
+    ))
+}
+
+/// A relaxation's row duals laid out on `m`'s rows (0 where `m` has a row it lacks), and its
+/// optimum.
+fn on_rows(m: &Model, known: &KnownRelaxation) -> (Vec<f64>, f64) {
     let by_kind: std::collections::HashMap<RowKind, f64> =
-        rotation.lp.row_kind.iter().copied().zip(duals).collect();
-    Some((
+        known.row_duals.iter().copied().collect();
+    (
         m.lp.row_kind
             .iter()
             .map(|k| by_kind.get(k).copied().unwrap_or(0.0))
             .collect(),
-        relaxed.solver_objective,
-    ))
+        known.objective,
+    )
 }
 
 /// One input row that limits the plan.
@@ -71,8 +83,9 @@ pub struct Bottleneck {
 }
 
 /// Finds bottlenecks for a solved model. Costs no extra solve in `lp` mode (the duals are
-/// there) and two LP solves in `mip` mode; the second, the LP relaxation, is also a lower bound
-/// on the MIP's optimum, returned so the reported gap can use it.
+/// there) and up to two LP solves in `mip` mode, fewer when the solve already has them (a
+/// rotation-first solve ends with the fixed-tours LP and has the rotation relaxation). The LP
+/// relaxation is also a lower bound on the MIP's optimum, returned so the reported gap can use it.
 ///
 /// `whole_relaxation` false skips the relaxation of the whole model and goes straight to the
 /// rotation model's (for large models, where the whole one cannot finish in its share).
@@ -96,8 +109,17 @@ pub fn find(
         let d = solved.row_duals.clone().zip(solved.col_duals.clone());
         (d.clone(), d, None, "lp")
     } else {
-        let fixed = m.lp.with_integers_fixed(&solved.values, false);
-        let f = solve::solve(&fixed, &quiet, None)?;
+        // Rotation-first and rolling-horizon solves end with exactly this LP: reuse its duals.
+        let f = match (&solved.row_duals, &solved.col_duals) {
+            (Some(rows), Some(cols)) => (rows.clone(), cols.clone()),
+            _ => {
+                let fixed = m.lp.with_integers_fixed(&solved.values, false);
+                let f = solve::solve(&fixed, &quiet, None)?;
+                f.row_duals
+                    .zip(f.col_duals)
+                    .ok_or_else(|| SolveError::Other("no duals for the plan's LP".to_string()))?
+            }
+        };
         // The relaxation of a large model may not finish in its share of time: then pools,
         // limits and reception go without marginal values rather than failing the rest.
         let whole = if whole_relaxation {
@@ -109,7 +131,7 @@ pub fn find(
             Ok(relaxed) => {
                 let bound = relaxed.solver_objective;
                 (
-                    f.row_duals.zip(f.col_duals),
+                    Some(f),
                     relaxed.row_duals.zip(relaxed.col_duals),
                     Some(bound),
                     "lp relaxation",
@@ -121,11 +143,17 @@ pub fn find(
                 if opts.log {
                     eprintln!("note: no LP relaxation of the whole model ({e}); pools, limits and reception are priced by the rotation model's relaxation instead");
                 }
-                // A fifth of the time limit: the last way to price these rows.
-                let rot = rotation_relaxation_duals(m, &quiet, (opts.time_limit_s * 0.2).max(5.0));
+                // The one the solve already has (rotation-first), else a fifth of the time
+                // limit to solve it: the last way to price these rows.
+                let rot = match &solved.relaxation {
+                    Some(known) => Some(on_rows(m, known)),
+                    None => {
+                        rotation_relaxation_duals(m, &quiet, (opts.time_limit_s * 0.2).max(5.0))
+                    }
+                };
                 let bound = rot.as_ref().map(|(_, b)| *b);
                 (
-                    f.row_duals.zip(f.col_duals),
+                    Some(f),
                     rot.map(|(r, _)| (r, Vec::new())),
                     bound,
                     "rotation lp relaxation",

@@ -16,7 +16,7 @@
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
-use crate::solve::{relative_gap, SolveError, SolveOptions, Solved, Status};
+use crate::solve::{relative_gap, KnownRelaxation, SolveError, SolveOptions, Solved, Status};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -328,6 +328,8 @@ pub struct Relaxation {
     /// Column values in the rotation model's columns.
     pub values: Vec<f64>,
     pub objective: f64,
+    /// Dual of each row of the rotation model (`None` when the solver gave none).
+    pub row_duals: Option<Vec<f64>>,
 }
 
 /// From this many nonzeros on, the written-out relaxation is solved in cumulative form by
@@ -351,9 +353,16 @@ pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation,
         Formulation::Expanded if m.lp.nonzeros() >= CUMULATIVE_FROM_NONZEROS => {
             let cum = Cumulative::new(&m.lp);
             let r = crate::solve::solve(&cum.lp, &lp_opts("ipm"), None)?;
+            // The cumulative LP keeps the original rows first, in order: the same constraints in
+            // other variables, so the same duals.
+            let n = m.lp.num_rows();
             Ok(Relaxation {
                 objective: r.solver_objective,
                 values: cum.to_original(&r.values),
+                row_duals: r.row_duals.filter(|d| d.len() >= n).map(|mut d| {
+                    d.truncate(n);
+                    d
+                }),
             })
         }
         form => {
@@ -365,6 +374,7 @@ pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation,
             Ok(Relaxation {
                 objective: r.solver_objective,
                 values: r.values,
+                row_duals: r.row_duals,
             })
         }
     }
@@ -747,8 +757,15 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, SolveErr
     let guide = rel.clone().unwrap_or_else(|| Relaxation {
         values: m.lp.col_lo.clone(),
         objective: 0.0,
+        row_duals: None,
     });
     let (best, stats) = search(m, &guide, opts, deadline)?;
+    let known = rel.as_ref().and_then(|r| {
+        Some(KnownRelaxation {
+            objective: r.objective,
+            row_duals: m.lp.row_kind.iter().copied().zip(r.row_duals.clone()?).collect(),
+        })
+    });
     let bound = rel
         .map_or(0.0, |r| r.objective)
         .max(stats.proven_bound.unwrap_or(f64::NEG_INFINITY))
@@ -774,6 +791,7 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, SolveErr
         gap,
         row_duals: None,
         col_duals: None,
+        relaxation: known,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -246,13 +246,16 @@ fn rotation_first(
         })
         .collect();
     let starts = |triple: u32, t: u32| starts.get(&(triple, t)).copied().unwrap_or(0.0);
-    solve_with_tours_fixed(m, starts, opts, r.bound, started)
+    let mut solved = solve_with_tours_fixed(m, starts, opts, r.bound, started)?;
+    solved.relaxation = r.relaxation;
+    Ok(solved)
 }
 
 /// The full model as an LP with every tour start fixed at `starts(triple, t)`, so only the
 /// sustainment families (flows, stocks, unmet demand) are left to decide; solved within what is
 /// left of the limit, and at least a minute. The gap is measured against `bound`, a lower bound
-/// of the full model proven elsewhere.
+/// of the full model proven elsewhere. The LP's duals are kept: they are the ones the bottleneck
+/// step prices the network with.
 pub(crate) fn solve_with_tours_fixed(
     m: &model::Model,
     starts: impl Fn(u32, u32) -> f64,
@@ -286,8 +289,9 @@ pub(crate) fn solve_with_tours_fixed(
         solver_objective: upper,
         bound: lower,
         gap,
-        row_duals: None,
-        col_duals: None,
+        row_duals: f.row_duals,
+        col_duals: f.col_duals,
+        relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -80,11 +80,23 @@ pub struct Solved {
     /// A proven lower bound on the optimum (the MIP's dual bound; the objective for an LP).
     pub bound: f64,
     pub gap: f64,
-    /// d(objective)/d(rhs) per row; LP only.
+    /// d(objective)/d(rhs) per row: of the LP, or for a MIP plan of the LP with its tour starts
+    /// fixed when the strategy solved that one last (rotation-first, rolling horizon).
     pub row_duals: Option<Vec<f64>>,
-    /// Reduced costs per column; LP only.
+    /// Reduced costs per column, as for `row_duals`.
     pub col_duals: Option<Vec<f64>>,
+    /// The rotation model's LP relaxation when a strategy solved it on the way (rotation-first),
+    /// so the bottleneck step prices pools, limits and reception without solving it again.
+    pub relaxation: Option<KnownRelaxation>,
     pub seconds: f64,
+}
+
+/// An LP relaxation solved during a solve: its optimum and the dual of each row, by what the row
+/// stands for (the rows are another model's, matched by [`RowKind`](crate::model::lp::RowKind)).
+#[derive(Debug, Clone)]
+pub struct KnownRelaxation {
+    pub objective: f64,
+    pub row_duals: Vec<(crate::model::lp::RowKind, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -337,6 +349,7 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
         gap,
         row_duals: None,
         col_duals: None,
+        relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -371,6 +384,7 @@ pub fn least_plan(lp: &Lp, opts: &SolveOptions) -> Result<Solved, SolveError> {
         gap: if ub.abs() > 1e-9 { 1.0 } else { 0.0 },
         row_duals: None,
         col_duals: None,
+        relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -389,6 +403,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
             gap: 0.0,
             row_duals: Some(vec![0.0; lp.num_rows()]),
             col_duals: Some(Vec::new()),
+            relaxation: None,
             seconds: 0.0,
         });
     }
@@ -466,6 +481,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
         gap,
         row_duals: lp_duals.then(|| sol.dual_rows().to_vec()),
         col_duals: lp_duals.then(|| sol.dual_columns().to_vec()),
+        relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -610,6 +626,7 @@ pub fn solve_from(lp: &Lp, opts: &SolveOptions, start: &[f64]) -> Result<Solved,
         gap: if gap.is_finite() { gap.max(0.0) } else { 0.0 },
         row_duals: None,
         col_duals: None,
+        relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -96,3 +96,45 @@ fn heuristic_bound_is_below_the_proven_optimum_on_a_generated_scenario() {
         "bound {bound} above the optimum {optimum}\n{h:#}"
     );
 }
+
+/// The bottleneck step prices pools, limits and reception with the rotation relaxation a
+/// rotation-first solve already holds, and takes the plan's network duals from the solve,
+/// instead of solving either LP again. Planted numbers make a fresh solve visible: the
+/// squadron's pool has room in every period (one unit, at most one tour on the ground), so its
+/// true dual is 0 and a fresh relaxation would list no pool at all; the planted dual −5 in
+/// period 0 must come back as a pool worth 5 per extra unit, and the planted optimum 123 as the
+/// bound.
+#[test]
+fn bottlenecks_reuse_the_relaxation_a_rotation_first_solve_holds() {
+    use rotaplan::model::lp::RowKind;
+    use rotaplan::solve::{KnownRelaxation, Solved, Status};
+    let dir = half_squadron().write();
+    let sc = rotaplan::scenario::load(dir.path())
+        .scenario
+        .expect("the fixture loads");
+    let ov = rotaplan::run::Overrides::default();
+    let opts = rotaplan::run::solve_options(&sc, &ov, false, false);
+    let m = rotaplan::model::build(&sc, opts.mode, rotaplan::run::formulation(&sc, &ov));
+    let solved = Solved {
+        status: Status::Feasible,
+        values: m.lp.col_lo.clone(),
+        solver_objective: 140000.0,
+        bound: 0.0,
+        gap: 1.0,
+        row_duals: Some(vec![0.0; m.lp.num_rows()]),
+        col_duals: Some(vec![0.0; m.lp.num_cols()]),
+        relaxation: Some(KnownRelaxation {
+            objective: 123.0,
+            row_duals: vec![(RowKind::Pool { offer: 0, t: 0 }, -5.0)],
+        }),
+        seconds: 0.0,
+    };
+    let (list, bound) =
+        rotaplan::bottleneck::find(&m, &solved, &opts, false).expect("bottlenecks");
+    assert_eq!(bound, Some(123.0));
+    let pools: Vec<_> = list.iter().filter(|b| b.kind == "pool").collect();
+    assert_eq!(pools.len(), 1, "{list:?}");
+    assert_eq!(pools[0].marginal_value, 5.0);
+    assert_eq!(pools[0].basis, "rotation lp relaxation");
+    assert_eq!((pools[0].first, pools[0].last), (0, 0));
+}
