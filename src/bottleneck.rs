@@ -45,6 +45,7 @@ fn rotation_relaxation_duals(
         &KnownRelaxation {
             objective: relaxed.solver_objective,
             row_duals: rotation.lp.row_kind.iter().copied().zip(duals).collect(),
+            seconds: relaxed.seconds,
         },
     ))
 }

@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod bottleneck;
+pub mod bound;
 pub mod diag;
 pub mod diff;
 pub mod generate;

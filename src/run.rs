@@ -247,8 +247,63 @@ fn rotation_first(
         .collect();
     let starts = |triple: u32, t: u32| starts.get(&(triple, t)).copied().unwrap_or(0.0);
     let mut solved = solve_with_tours_fixed(m, starts, opts, r.bound, started)?;
+    sustainment_bound(
+        m,
+        &rotation,
+        &mut solved,
+        r.relaxation.as_ref(),
+        opts,
+        started,
+    )?;
     solved.relaxation = r.relaxation;
     Ok(solved)
+}
+
+/// Tightens the bound of a rotation-first plan with one that counts sustainment
+/// ([`crate::bound::sustainment_tangent`]), when the time left in the limit is enough for one
+/// more rotation relaxation (judged by how long the first took).
+fn sustainment_bound(
+    m: &model::Model,
+    rotation: &model::Model,
+    solved: &mut Solved,
+    first: Option<&solve::KnownRelaxation>,
+    opts: &SolveOptions,
+    started: Instant,
+) -> Result<(), SolveError> {
+    let left = opts.time_limit_s - started.elapsed().as_secs_f64();
+    let Some(first) = first else { return Ok(()) };
+    let say = |text: String, event: serde_json::Value| {
+        if opts.log {
+            log_event(opts.log_json, &text, event);
+        }
+    };
+    if left < 1.5 * first.seconds + 1.0 {
+        say(
+            format!("sustainment bound: skipped ({left:.1} s left; the rotation relaxation took {:.1} s)", first.seconds),
+            serde_json::json!({"event": "bound", "step": "sustainment", "skipped": true}),
+        );
+        return Ok(());
+    }
+    let t = Instant::now();
+    let Some(lower) = crate::bound::sustainment_tangent(m, rotation, solved, opts, left)? else {
+        return Ok(());
+    };
+    say(
+        format!(
+            "sustainment bound: {lower:.0} against the rotation bound {:.0} ({:.1} s)",
+            solved.bound,
+            t.elapsed().as_secs_f64()
+        ),
+        serde_json::json!({"event": "bound", "step": "sustainment", "bound": lower,
+            "rotation_bound": solved.bound, "elapsed_s": t.elapsed().as_secs_f64()}),
+    );
+    let upper = solved.solver_objective;
+    if lower > solved.bound {
+        solved.bound = lower.min(upper);
+        solved.gap = solve::relative_gap(upper, solved.bound);
+        solved.status = Status::for_gap(solved.gap, opts.mip_gap);
+    }
+    Ok(())
 }
 
 /// The full model as an LP with every tour start fixed at `starts(triple, t)`, so only the

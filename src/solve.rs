@@ -97,6 +97,8 @@ pub struct Solved {
 pub struct KnownRelaxation {
     pub objective: f64,
     pub row_duals: Vec<(crate::model::lp::RowKind, f64)>,
+    /// How long it took: the time another solve of the same LP is expected to take.
+    pub seconds: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -566,11 +568,16 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveErro
 /// a first incumbent: `start`, one value per column, feasible for `lp`. Used by the rotation
 /// heuristic (`crate::heuristic`), whose incumbents are always feasible.
 ///
-/// Presolve is off: with it on, HiGHS 1.16 has been seen to return a start as "optimal" with a
-/// wrong objective; with it off the same cases were right (SOLVER-NOTES). Callers still check
-/// the returned values (rows and objective) themselves. `bound` is HiGHS's proven bound for
-/// `lp` as given.
-pub fn solve_from(lp: &Lp, opts: &SolveOptions, start: &[f64]) -> Result<Solved, SolveError> {
+/// With `presolve`, HiGHS 1.16 has been seen to return a start as "optimal" with a wrong
+/// objective (SOLVER-NOTES): callers that turn it on check the returned values (rows and
+/// objective) themselves and must not use `bound`. With presolve off `bound` is HiGHS's proven
+/// bound for `lp` as given.
+pub fn solve_from(
+    lp: &Lp,
+    opts: &SolveOptions,
+    start: &[f64],
+    presolve: bool,
+) -> Result<Solved, SolveError> {
     let started = Instant::now();
     if lp.num_cols() == 0 || start.len() != lp.num_cols() {
         return solve(lp, opts, None);
@@ -582,10 +589,8 @@ pub fn solve_from(lp: &Lp, opts: &SolveOptions, start: &[f64]) -> Result<Solved,
         ..opts.clone()
     };
     apply_options(&mut model, &mip_opts, true)?;
-    // With presolve on, HiGHS 1.16 may return the start as "optimal" (SOLVER-NOTES); the
-    // restricted models handed here are small and already reduced by the caller.
     model
-        .try_set_option("presolve", "off")
+        .try_set_option("presolve", if presolve { "on" } else { "off" })
         .map_err(|e| SolveError::Other(format!("HiGHS option presolve: {e:?}")))?;
     model
         .try_set_solution(Some(start), None, None, None)

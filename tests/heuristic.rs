@@ -126,15 +126,76 @@ fn bottlenecks_reuse_the_relaxation_a_rotation_first_solve_holds() {
         relaxation: Some(KnownRelaxation {
             objective: 123.0,
             row_duals: vec![(RowKind::Pool { offer: 0, t: 0 }, -5.0)],
+            seconds: 0.0,
         }),
         seconds: 0.0,
     };
-    let (list, bound) =
-        rotaplan::bottleneck::find(&m, &solved, &opts, false).expect("bottlenecks");
+    let (list, bound) = rotaplan::bottleneck::find(&m, &solved, &opts, false).expect("bottlenecks");
     assert_eq!(bound, Some(123.0));
     let pools: Vec<_> = list.iter().filter(|b| b.kind == "pool").collect();
     assert_eq!(pools.len(), 1, "{list:?}");
     assert_eq!(pools[0].marginal_value, 5.0);
     assert_eq!(pools[0].basis, "rotation lp relaxation");
     assert_eq!((pools[0].first, pools[0].last), (0, 0));
+}
+
+/// The squadron again, now burning 1 t of fuel a day (7 t a period on the ground) at a node
+/// nothing supplies: every ton is unmet, at 100 a ton. `role_value` sets the role-units a
+/// squadron is worth against the 1 required.
+fn thirsty_squadron(role_value: u32) -> Scenario {
+    half_squadron()
+        .file(
+            "unit_types.csv",
+            &format!("unit_type,domain,role,role_value,troops,tour_days,dwell_days\nsqn,air,air_policing,{role_value},10,14,0\n"),
+        )
+        .file("consumption.csv", "unit_type,commodity,tons_per_day\nsqn,fuel,1\n")
+        .file("commodities.csv", "commodity,shortfall_penalty\nfuel,100\n")
+}
+
+/// The `bound` event of the sustainment tangent in a JSON log.
+fn sustainment_bound_event(stderr: &str) -> f64 {
+    stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|e| e["event"] == "bound" && e["step"] == "sustainment")
+        .and_then(|e| e["bound"].as_f64())
+        .unwrap_or_else(|| panic!("no sustainment bound event in\n{stderr}"))
+}
+
+/// The sustainment tangent (src/bound.rs), worked by hand. The plan is one tour in period 0:
+/// 1000, plus 2 × 7 t unmet × 100 = 1400, so 2400. The fixed-tours LP prices demand at π = 100
+/// a ton (every ton is unmet), V(d0) = 1400, and a tour begun in period 0 puts 7 t of demand in
+/// each of the two periods, so π·G·x0 = 1400 and its cost in the rotation relaxation rises to
+/// 1000 + 1400 = 2400 (one begun in period 1: 1000 + 700, covering period 1 only).
+///
+/// - role value 1: the rotation relaxation is x_0 = 1 (1000, the rotation bound, gap 58 %); with
+///   the raised costs it is 2400 (x_0 = 1; x_1 leaves period 0 short at 70000), so the bound is
+///   2400 + 1400 − 1400 = 2400: the plan is proven optimal.
+/// - role value 2: half a squadron covers the requirement: 500 alone, 1200 raised, bound
+///   1200 + 1400 − 1400 = 1200 against the plan's 2400 (the true optimum), gap 50 %.
+#[test]
+fn the_sustainment_bound_counts_the_tons_the_plan_cannot_avoid() {
+    for (role_value, bound, gap) in [(1, 2400.0, 0.0), (2, 1200.0, 0.5)] {
+        let dir = thirsty_squadron(role_value).write();
+        let out = dir.path().join("out");
+        let r = rotaplan(&[
+            "solve",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--strategy",
+            "rotation-first",
+            "--log-format",
+            "json",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let event = sustainment_bound_event(&r.stderr);
+        assert!(
+            (event - bound).abs() < 1e-6,
+            "role value {role_value}: {event}"
+        );
+        let s = common::read_summary(&out);
+        assert_eq!(num(&s, &["objective"]), 2400.0, "{s:#}");
+        assert!((num(&s, &["gap"]) - gap).abs() < 1e-9, "{s:#}");
+    }
 }

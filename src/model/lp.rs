@@ -6,7 +6,7 @@
 pub type Col = u32;
 
 /// What a column stands for; indices point into the scenario or the model's tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Var {
     /// x: tours of an eligible (nation, unit type, site) triple begun in period t.
     Tour {

@@ -1,0 +1,88 @@
+//! A lower bound of the whole model that counts sustainment, for rotation-first solves (issue 7).
+//!
+//! The rotation relaxation bounds tours and shortfalls only: every ton moved, stored or left
+//! unmet is outside it, so on a model whose network costs a few per cent of the objective the
+//! reported gap cannot fall below those few per cent, however good the plan. This bound adds
+//! them back, from one extra LP:
+//!
+//! Let V(d) be the network's least cost for demand d (tons per commodity, node and period). It is
+//! the optimum of an LP whose right-hand sides move with d, so V is convex, and the duals π of the
+//! demand rows (`DemandDef`) of the plan's fixed-tours LP are a subgradient at the plan's demand
+//! d0: V(d) ≥ V(d0) + π·(d − d0) for every d. Demand is d = k + G·x (k: tours under way; G: tons
+//! per tour start), so every whole plan x, with R(x) its rotation cost, costs at least
+//!
+//! ```text
+//!   R(x) + V(d(x)) ≥ [R(x) + π·G·x] + V(d0) − π·G·x0
+//! ```
+//!
+//! and the bracket is bounded from below by the LP relaxation of the rotation model with every
+//! tour start's cost raised by its π·G. The bound holds for any x0; it is tight when the
+//! network's cost is near linear around d0 (roomy networks: transport cost per ton), and adds
+//! little when the plan sits on a kink of V (a saturated network).
+
+use crate::model::lp::{RowKind, Var};
+use crate::model::Model;
+use crate::solve::{SolveError, SolveOptions, Solved};
+use std::collections::HashMap;
+
+/// The tangent bound above, from `fixed` (the full model `m` solved as an LP with the plan's
+/// tours fixed, with its duals) and the rotation model `rotation` (the same code's model without
+/// the network), within `seconds`. `None` when `fixed` has no duals, when the relaxation does not
+/// finish in time, or when `m` couples tours and network by any row other than demand (then the
+/// argument above does not hold as written).
+pub fn sustainment_tangent(
+    m: &Model,
+    rotation: &Model,
+    fixed: &Solved,
+    opts: &SolveOptions,
+    seconds: f64,
+) -> Result<Option<f64>, SolveError> {
+    let Some(duals) = fixed.row_duals.as_ref() else {
+        return Ok(None);
+    };
+    let x0 = &fixed.values;
+    let rot_col: HashMap<Var, usize> = rotation
+        .lp
+        .var
+        .iter()
+        .enumerate()
+        .map(|(c, v)| (*v, c))
+        .collect();
+    let in_rotation = |c: u32| rot_col.get(&m.lp.var[c as usize]).copied();
+    let mut cost = rotation.lp.cost.clone();
+    // π·G·x0: the tangent's shift.
+    let mut shift = 0.0;
+    for r in 0..m.lp.num_rows() {
+        let demand = matches!(m.lp.row_kind[r], RowKind::DemandDef { .. });
+        let pi = duals[r];
+        let (mut tours, mut network) = (false, false);
+        for (c, a) in m.lp.row_entries(r) {
+            match in_rotation(c) {
+                Some(j) => {
+                    tours = true;
+                    if demand {
+                        // The row reads d − Σ g_j x_j = k, so a = −g_j.
+                        cost[j] -= pi * a;
+                        shift -= pi * a * x0[c as usize];
+                    }
+                }
+                None => network = true,
+            }
+        }
+        if tours && network && !demand {
+            return Ok(None);
+        }
+    }
+    // V(d0): the network's share of the fixed-tours optimum.
+    let network_cost: f64 = (0..m.lp.num_cols())
+        .filter(|&c| in_rotation(c as u32).is_none())
+        .map(|c| m.lp.cost[c] * x0[c])
+        .sum();
+    let mut lp = rotation.lp.clone();
+    lp.cost = cost;
+    match crate::heuristic::relax_lp(&lp, rotation.form, opts, seconds) {
+        Ok(rel) => Ok(Some(rel.objective + network_cost - shift)),
+        Err(SolveError::NoSolution(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
