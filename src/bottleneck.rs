@@ -90,11 +90,14 @@ pub struct Bottleneck {
 ///
 /// `whole_relaxation` false skips the relaxation of the whole model and goes straight to the
 /// rotation model's (for large models, where the whole one cannot finish in its share).
+/// `rotation_tried`: the solve already tried the rotation relaxation with more time than this
+/// step has (rotation-first), so when `solved` does not carry it, it is not tried again.
 pub fn find(
     m: &Model,
     solved: &Solved,
     opts: &SolveOptions,
     whole_relaxation: bool,
+    rotation_tried: bool,
 ) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
     // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
     // and must not double the run time of a solve that used its whole limit.
@@ -141,17 +144,23 @@ pub fn find(
             Err(e) => {
                 // Fall back to the relaxation of the rotation model alone (no network, far
                 // faster): its pool, limit and reception rows are the same rows.
-                if opts.log {
-                    eprintln!("note: no LP relaxation of the whole model ({e}); pools, limits and reception are priced by the rotation model's relaxation instead");
-                }
                 // The one the solve already has (rotation-first), else a fifth of the time
                 // limit to solve it: the last way to price these rows.
                 let rot = match &solved.relaxation {
                     Some(known) => Some(on_rows(m, known)),
+                    None if rotation_tried => None,
                     None => {
                         rotation_relaxation_duals(m, &quiet, (opts.time_limit_s * 0.2).max(5.0))
                     }
                 };
+                if opts.log {
+                    let instead = if rot.is_some() {
+                        "pools, limits and reception are priced by the rotation model's relaxation instead"
+                    } else {
+                        "nor of the rotation model in time: pools, limits and reception get no marginal values"
+                    };
+                    eprintln!("note: no LP relaxation of the whole model ({e}); {instead}");
+                }
                 let bound = rot.as_ref().map(|(_, b)| *b);
                 (
                     Some(f),

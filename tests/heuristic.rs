@@ -130,7 +130,8 @@ fn bottlenecks_reuse_the_relaxation_a_rotation_first_solve_holds() {
         }),
         seconds: 0.0,
     };
-    let (list, bound) = rotaplan::bottleneck::find(&m, &solved, &opts, false).expect("bottlenecks");
+    let (list, bound) =
+        rotaplan::bottleneck::find(&m, &solved, &opts, false, true).expect("bottlenecks");
     assert_eq!(bound, Some(123.0));
     let pools: Vec<_> = list.iter().filter(|b| b.kind == "pool").collect();
     assert_eq!(pools.len(), 1, "{list:?}");
