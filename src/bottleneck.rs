@@ -143,9 +143,9 @@ pub fn find(
             }
             Err(e) => {
                 // Fall back to the relaxation of the rotation model alone (no network, far
-                // faster): its pool, limit and reception rows are the same rows.
-                // The one the solve already has (rotation-first), else a fifth of the time
-                // limit to solve it: the last way to price these rows.
+                // faster): its pool, limit and reception rows are the same rows. The one the
+                // solve already has (rotation-first), else a fifth of the time limit to solve it:
+                // the last way to price these rows.
                 let rot = match &solved.relaxation {
                     Some(known) => Some(on_rows(m, known)),
                     None if rotation_tried => None,

@@ -20,10 +20,20 @@
 //! network's cost is near linear around d0 (roomy networks: transport cost per ton), and adds
 //! little when the plan sits on a kink of V (a saturated network).
 
+use crate::heuristic::Relaxation;
 use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
 use crate::solve::{SolveError, SolveOptions, Solved};
 use std::collections::HashMap;
+
+/// The tangent: the bound, the rotation model's costs raised by each tour start's π·G (the
+/// sustainment cost it adds near the plan), and the relaxation with those costs.
+#[derive(Debug, Clone)]
+pub struct Tangent {
+    pub bound: f64,
+    pub costs: Vec<f64>,
+    pub relaxation: Relaxation,
+}
 
 /// The tangent bound above, from `fixed` (the full model `m` solved as an LP with the plan's
 /// tours fixed, with its duals) and the rotation model `rotation` (the same code's model without
@@ -36,7 +46,7 @@ pub fn sustainment_tangent(
     fixed: &Solved,
     opts: &SolveOptions,
     seconds: f64,
-) -> Result<Option<f64>, SolveError> {
+) -> Result<Option<Tangent>, SolveError> {
     let Some(duals) = fixed.row_duals.as_ref() else {
         return Ok(None);
     };
@@ -81,7 +91,11 @@ pub fn sustainment_tangent(
     let mut lp = rotation.lp.clone();
     lp.cost = cost;
     match crate::heuristic::relax_lp(&lp, rotation.form, opts, seconds) {
-        Ok(rel) => Ok(Some(rel.objective + network_cost - shift)),
+        Ok(rel) => Ok(Some(Tangent {
+            bound: rel.objective + network_cost - shift,
+            costs: lp.cost,
+            relaxation: rel,
+        })),
         Err(SolveError::NoSolution(_)) => Ok(None),
         Err(e) => Err(e),
     }

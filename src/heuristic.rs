@@ -561,12 +561,15 @@ const BLOCK_SHARE: f64 = 0.1;
 /// 4. once every partition is exhausted (or the plan is within the gap), the whole rotation MIP
 ///    from the incumbent for the time that is left, for a better plan or a proven bound.
 ///
+/// `start`, a plan of `m` already in hand, is the first incumbent when it beats x* rounded down.
+///
 /// Every choice depends on the input alone, except where a time limit cuts a solve short.
 pub fn search(
     m: &Model,
     rel: &Relaxation,
     opts: &SolveOptions,
     deadline: Instant,
+    start: Option<&[f64]>,
 ) -> Result<(Incumbent, SearchStats), SolveError> {
     let lp = &m.lp;
     let started = Instant::now();
@@ -608,6 +611,16 @@ pub fn search(
     let mut stats = SearchStats::default();
     let mut best = floor_plan(lp, &rel.values, opts)?;
     say("relaxation rounded down", &best);
+    if let Some(x) = start.filter(|x| x.len() == lp.num_cols() && acceptable(lp, x)) {
+        let given = Incumbent {
+            objective: objective(lp, x),
+            values: x.to_vec(),
+        };
+        if given.objective < best.objective {
+            best = given;
+            say("the plan in hand", &best);
+        }
+    }
 
     let xstar = tour_values(lp, &rel.values);
     let (lo, hi) = neighbourhood_bounds(lp, &xstar, Neighbourhood::Window { k: 0, extra: 1.0 });
@@ -781,7 +794,7 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, SolveErr
         objective: 0.0,
         row_duals: None,
     });
-    let (best, stats) = search(m, &guide, opts, deadline)?;
+    let (best, stats) = search(m, &guide, opts, deadline, None)?;
     let known = rel.as_ref().and_then(|r| {
         Some(KnownRelaxation {
             objective: r.objective,
@@ -1047,7 +1060,7 @@ mod tests {
         let floor = floor_plan(&m.lp, &rel.values, &opts).expect("floor plan");
         assert!((floor.objective - 140000.0).abs() < 1e-6);
         let deadline = Instant::now() + Duration::from_secs(10);
-        let (best, _) = search(&m, &rel, &opts, deadline).expect("search");
+        let (best, _) = search(&m, &rel, &opts, deadline, None).expect("search");
         assert!((best.objective - 1000.0).abs() < 1e-6);
         let solved = solve_rotation(&m, &opts).expect("solve");
         assert!((solved.solver_objective - 1000.0).abs() < 1e-6);

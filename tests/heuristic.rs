@@ -200,3 +200,37 @@ fn the_sustainment_bound_counts_the_tons_the_plan_cannot_avoid() {
         assert!((num(&s, &["gap"]) - gap).abs() < 1e-9, "{s:#}");
     }
 }
+
+/// Two squadrons can hold the requirement for both weeks (one tour of 14 days from period 0,
+/// role value 1 each, one unit of each in the pool): a heavy one, 1000 a tour, burning 1 t of
+/// fuel a day, and a light one, 1500 a tour, burning none. Nothing supplies fuel, so each ton is
+/// unmet at 100: the heavy squadron costs 1000 + 14 × 100 = 2400 in all, the light one 1500.
+/// The rotation search alone picks the heavy one (1000 < 1500); the fixed-tours LP then prices
+/// fuel at 100 a ton, raising the heavy tour to 2400 in the search that follows, which switches
+/// to the light squadron: the plan is 1500, the optimum (branch and bound agrees), and the
+/// sustainment bound (1500 + 1400 − 1400 = 1500) proves it.
+#[test]
+fn the_sustainment_search_trades_a_cheap_tour_for_one_the_network_can_feed() {
+    let sc = half_squadron()
+        .file(
+            "unit_types.csv",
+            "unit_type,domain,role,role_value,troops,tour_days,dwell_days\nheavy,air,air_policing,1,10,14,0\nlight,air,air_policing,1,10,14,0\n",
+        )
+        .file(
+            "offers.csv",
+            "nation,unit_type,units,cost_per_day,cost_per_tour\nGBR,heavy,1,0,1000\nGBR,light,1,0,1500\n",
+        )
+        .file("consumption.csv", "unit_type,commodity,tons_per_day\nheavy,fuel,1\n")
+        .file("commodities.csv", "commodity,shortfall_penalty\nfuel,100\n");
+    let dir = sc.write();
+    let (out, s) = solve_and_verify(dir.path(), &["--strategy", "rotation-first"]);
+    assert_eq!(num(&s, &["objective"]), 1500.0, "{s:#}");
+    assert_eq!(num(&s, &["terms", "sustainment_penalty"]), 0.0, "{s:#}");
+    assert_eq!(s["status"], "optimal", "{s:#}");
+    let tours = common::read_csv(&out.join("deployments.csv"));
+    assert_eq!(tours.len(), 1, "{tours:?}");
+    assert_eq!(tours[0]["unit_type"], "light", "{tours:?}");
+    let dir = sc.write();
+    let (_, m) = solve_and_verify(dir.path(), &["--strategy", "mip"]);
+    assert_eq!(num(&m, &["objective"]), 1500.0, "{m:#}");
+}

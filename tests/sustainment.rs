@@ -216,7 +216,7 @@ fn min_cost_flow(
     let source = n_nodes;
     let sink = n_nodes + 1;
     let mut edges: Vec<(usize, usize, f64, f64)> = Vec::new();
-    let mut add =
+    let add =
         |a: usize, b: usize, cap: f64, cost: f64, edges: &mut Vec<(usize, usize, f64, f64)>| {
             edges.push((a, b, cap, cost));
             edges.push((b, a, 0.0, -cost));

@@ -72,6 +72,7 @@ pub struct Initial {
 }
 
 /// The built model and the indices needed to read a solution back.
+#[derive(Clone)]
 pub struct Model<'s> {
     pub sc: &'s Scenario,
     pub mode: Mode,
