@@ -983,15 +983,20 @@ mod tests {
         let x: Vec<f64> = (0..lp.num_cols())
             .map(|c| ((c * 7) % 5) as f64 * 0.5)
             .collect();
-        let mut s = vec![0.0; cum.lp.num_cols()];
-        for (c, m) in cum.map.iter().enumerate() {
-            match *m {
-                CumCol::Same(j) => s[j as usize] = x[c],
-                CumCol::Tour { s: j, prev } => {
-                    s[j as usize] = x[c] + prev.map_or(0.0, |p| s[p as usize]);
+        // S from x: running sums per triple (the inverse of `to_original`).
+        let to_cumulative = |x: &[f64]| {
+            let mut s = vec![0.0; cum.lp.num_cols()];
+            for (c, m) in cum.map.iter().enumerate() {
+                match *m {
+                    CumCol::Same(j) => s[j as usize] = x[c],
+                    CumCol::Tour { s: j, prev } => {
+                        s[j as usize] = x[c] + prev.map_or(0.0, |p| s[p as usize]);
+                    }
                 }
             }
-        }
+            s
+        };
+        let s = to_cumulative(&x);
         let back = cum.to_original(&s);
         for c in 0..lp.num_cols() {
             assert!((back[c] - x[c]).abs() < 1e-12);
@@ -1007,15 +1012,7 @@ mod tests {
         // Feasibility is the same: a point breaking x_2 ≥ 1 breaks the matching row of S.
         let mut y = x.clone();
         y[2] = 0.0;
-        let mut sy = vec![0.0; cum.lp.num_cols()];
-        for (c, m) in cum.map.iter().enumerate() {
-            match *m {
-                CumCol::Same(j) => sy[j as usize] = y[c],
-                CumCol::Tour { s: j, prev } => {
-                    sy[j as usize] = y[c] + prev.map_or(0.0, |p| sy[p as usize]);
-                }
-            }
-        }
+        let sy = to_cumulative(&y);
         assert!(lp.max_violation(&y) >= 1.0 - 1e-12);
         assert!(cum.lp.max_violation(&sy) >= 1.0 - 1e-12);
     }

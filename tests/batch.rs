@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{rotaplan, toml, Run, Scenario};
+use common::{generate, rotaplan, toml, Run, Scenario};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -649,21 +649,7 @@ fn load_ok(dir: &Path) -> rotaplan::scenario::Scenario {
 fn a_written_scenario_loads_back_field_by_field() {
     let tmp = tempfile::tempdir().unwrap();
     let generated = tmp.path().join("gen");
-    let r = rotaplan(&[
-        "generate",
-        generated.to_str().unwrap(),
-        "--nations",
-        "6",
-        "--sites",
-        "5",
-        "--unit-types",
-        "5",
-        "--periods",
-        "30",
-        "--nodes",
-        "12",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    generate(&generated, [6, 5, 5, 30, 12], 1);
     let odd = small()
         .file(
             "scenario.toml",
@@ -734,21 +720,7 @@ fn a_signal_stops_the_batch_and_the_summary_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     let sc = tmp.path().join("sc");
     // Five variants whose solves take seconds each (a generated 20-week coalition scenario).
-    let r = rotaplan(&[
-        "generate",
-        sc.to_str().unwrap(),
-        "--nations",
-        "4",
-        "--sites",
-        "3",
-        "--unit-types",
-        "3",
-        "--periods",
-        "20",
-        "--nodes",
-        "8",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    generate(&sc, [4, 3, 3, 20, 8], 1);
     let out = tmp.path().join("out");
     let mut child = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
         .args([

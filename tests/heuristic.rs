@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{num, rotaplan, solve_and_verify, toml, Scenario};
+use common::{generate, num, rotaplan, solve_and_verify, toml, Scenario};
 
 /// A squadron worth 2 role-units where 1 is required, for two weekly periods (P = 7):
 ///
@@ -62,23 +62,7 @@ fn rotation_first_finds_and_proves_the_whole_squadron() {
 fn heuristic_bound_is_below_the_proven_optimum_on_a_generated_scenario() {
     let gen = tempfile::tempdir().expect("temp dir");
     let dir = gen.path().join("sc");
-    let r = rotaplan(&[
-        "generate",
-        dir.to_str().unwrap(),
-        "--nations",
-        "3",
-        "--sites",
-        "3",
-        "--unit-types",
-        "3",
-        "--periods",
-        "20",
-        "--nodes",
-        "6",
-        "--seed",
-        "3",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    generate(&dir, [3, 3, 3, 20, 6], 3);
     let _ = std::fs::remove_file(dir.join("deployed.csv"));
     let (_, h) = solve_and_verify(
         &dir,

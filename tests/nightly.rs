@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{rotaplan, toml, Scenario};
+use common::{generate, rotaplan, toml, Scenario};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -208,21 +208,7 @@ fn json_log_lines_for_schedulers() {
 fn sigterm_or_sigint_during_a_solve_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let big = tmp.path().join("big");
-    let r = rotaplan(&[
-        "generate",
-        big.to_str().unwrap(),
-        "--nations",
-        "30",
-        "--sites",
-        "40",
-        "--unit-types",
-        "8",
-        "--periods",
-        "104",
-        "--nodes",
-        "60",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    generate(&big, [30, 40, 8, 104, 60], 1);
     for signal in ["TERM", "INT"] {
         let runs = tmp.path().join(format!("runs-{signal}"));
         std::fs::create_dir_all(&runs).unwrap();

@@ -7,6 +7,29 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `rotaplan generate DIR` with the sizes (nations, sites, unit types, periods, nodes) and seed
+/// given; panics unless it succeeds.
+pub fn generate(dir: &Path, [nations, sites, unit_types, periods, nodes]: [usize; 5], seed: u64) {
+    let n = |v: usize| v.to_string();
+    let r = rotaplan(&[
+        "generate",
+        dir.to_str().expect("a UTF-8 path"),
+        "--nations",
+        &n(nations),
+        "--sites",
+        &n(sites),
+        "--unit-types",
+        &n(unit_types),
+        "--periods",
+        &n(periods),
+        "--nodes",
+        &n(nodes),
+        "--seed",
+        &seed.to_string(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
 /// What a run of the binary returned.
 pub struct Run {
     pub code: i32,
