@@ -1,5 +1,5 @@
 //! `rotaplan diff OLD_OUT_DIR NEW_OUT_DIR`: which tours a new plan adds, removes and moves
-//! (issue 6; docs/operations.md, "Nightly runs").
+//! (docs/operations.md, "Nightly runs").
 //!
 //! Tours are compared by identity (nation, unit type, site, arrive), with their `units` summed,
 //! so plans in `mip` mode (a row per unit) and `lp` mode (fractional rows) both work and the unit
@@ -15,25 +15,13 @@
 //! `--out FILE` says otherwise. Exit 0 when the tours are the same, 1 when they differ, 2 when a
 //! plan cannot be read or diff.csv cannot be written.
 
-use crate::diag::Diags;
-use crate::output::{fmt_num, Csv};
+use crate::base::diag::Diags;
+use crate::base::text::{fmt_num, Csv};
 use crate::scenario::table::Table;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
-/// Arguments of `rotaplan diff`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct DiffArgs {
-    /// The older plan's output directory.
-    pub old: PathBuf,
-    /// The newer plan's output directory.
-    pub new: PathBuf,
-    /// Where to write diff.csv (default: NEW_OUT_DIR/diff.csv).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-}
+use std::path::Path;
 
 /// Amounts below this are rounding noise (CSV numbers have 3 decimals).
 const EPS: f64 = 0.0005;
@@ -330,40 +318,4 @@ pub fn listing(changes: &[Change], old: &Path, new: &Path) -> String {
         }
     }
     t
-}
-
-/// `rotaplan diff`: returns the exit code.
-pub fn run(args: &DiffArgs) -> i32 {
-    let mut d = Diags::default();
-    let old = read_tours(&args.old, &mut d);
-    let new = read_tours(&args.new, &mut d);
-    let (Some(old), Some(new)) = (old, new) else {
-        for e in d.errors() {
-            eprintln!("{e}");
-        }
-        eprintln!("nothing was compared");
-        return crate::run::exit::INPUT;
-    };
-    let changes = compare(&old, &new);
-    print!("{}", listing(&changes, &args.old, &args.new));
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| args.new.join("diff.csv"));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "diff.csv".into());
-    let tmp = out.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let written = std::fs::write(&tmp, csv(&changes)).and_then(|_| std::fs::rename(&tmp, &out));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        eprintln!("rotaplan diff: cannot write {}: {e}", out.display());
-        return crate::run::exit::INPUT;
-    }
-    if changes.is_empty() {
-        0
-    } else {
-        1
-    }
 }

@@ -1,20 +1,24 @@
 //! rotaplan: plans which nation sends which units where and when, and how they are fed, as one
-//! LP/MIP solved by HiGHS. See README.md and SPEC.md.
+//! LP/MIP solved by HiGHS. See README.md, and docs/architecture.md for how the modules layer.
+//!
+//! Layers, each importing only those below it:
+//! `cli` → `batch`, `diff`, `generate` → `pipeline` → `settings` → `analysis`, `strategy` →
+//! `solve` → `model` → `plan` → `output`, `planfile` → `verify` (beside, on `planfile` alone) →
+//! `scenario` → `base`.
 
+pub mod analysis;
+pub mod base;
 pub mod batch;
-pub mod bottleneck;
-pub mod bound;
-pub mod diag;
+pub mod cli;
 pub mod diff;
 pub mod generate;
-pub mod heuristic;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
-pub mod report;
-pub mod rolling;
-pub mod run;
+pub mod planfile;
 pub mod scenario;
+pub mod settings;
 pub mod solve;
-pub mod stability;
+pub mod strategy;
 pub mod verify;

@@ -96,9 +96,9 @@ fn bottlenecks_reuse_the_relaxation_a_rotation_first_solve_holds() {
     let sc = rotaplan::scenario::load(dir.path())
         .scenario
         .expect("the fixture loads");
-    let ov = rotaplan::run::Overrides::default();
-    let opts = rotaplan::run::solve_options(&sc, &ov, false, false);
-    let m = rotaplan::model::build(&sc, opts.mode, rotaplan::run::formulation(&sc, &ov));
+    let ov = rotaplan::settings::Overrides::default();
+    let opts = rotaplan::settings::solve_options(&sc, &ov, false);
+    let m = rotaplan::model::build(&sc, opts.mode, rotaplan::settings::formulation(&sc, &ov));
     let solved = Solved {
         status: Status::Feasible,
         values: m.lp.col_lo.clone(),
@@ -115,7 +115,7 @@ fn bottlenecks_reuse_the_relaxation_a_rotation_first_solve_holds() {
         seconds: 0.0,
     };
     let (list, bound) =
-        rotaplan::bottleneck::find(&m, &solved, &opts, false, true).expect("bottlenecks");
+        rotaplan::analysis::bottleneck::find(&m, &solved, &opts, false, true).expect("bottlenecks");
     assert_eq!(bound, Some(123.0));
     let pools: Vec<_> = list.iter().filter(|b| b.kind == "pool").collect();
     assert_eq!(pools.len(), 1, "{list:?}");

@@ -5,7 +5,7 @@
 //! order. Every kind, target and value is checked against the base scenario before anything runs;
 //! each problem is reported as `FILE:LINE: column: message`.
 
-use crate::diag::Diags;
+use crate::base::diag::Diags;
 use crate::scenario::table::{self, Table};
 use crate::scenario::{periods_up, Domain, Limit, Node, NodeKind, Scenario};
 use chrono::{Duration, NaiveDate};

@@ -6,9 +6,12 @@
 //! ground, covering, busy) come from small expression helpers, so the choice between the
 //! written-out and the aggregated formulation ([`Formulation`]) lives in those helpers only.
 
+mod extract;
 pub mod lp;
 pub mod stability;
 pub mod sustainment;
+
+pub use extract::extract;
 
 use crate::scenario::{Mode, Scenario};
 use lp::{Col, Lp, RowKind, Var};
@@ -103,7 +106,7 @@ pub fn build_with<'s>(
     sc: &'s Scenario,
     mode: Mode,
     form: Formulation,
-    baseline: Option<&crate::stability::Baseline>,
+    baseline: Option<&crate::planfile::previous::Baseline>,
     network: bool,
 ) -> Model<'s> {
     let roles: Vec<String> = {
@@ -873,7 +876,7 @@ impl Model<'_> {
     /// Inputs each within range can still multiply into numbers the solver reads as infinite
     /// (HiGHS treats 1e20 as ∞) or cannot solve reliably. Both `check` and `solve` call this, so
     /// they agree on what is an input error.
-    pub fn magnitude_problem(&self) -> Option<crate::diag::Diag> {
+    pub fn magnitude_problem(&self) -> Option<crate::base::diag::Diag> {
         let (what, i, v) = self.lp.check_magnitudes(1e15).err()?;
         let (file, line) = self.source(what, i);
         let name = if what == "column" {
@@ -881,8 +884,8 @@ impl Model<'_> {
         } else {
             self.row_name(i)
         };
-        Some(crate::diag::Diag {
-            severity: crate::diag::Severity::Error,
+        Some(crate::base::diag::Diag {
+            severity: crate::base::diag::Severity::Error,
             file: file.to_string(),
             line,
             column: None,

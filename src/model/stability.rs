@@ -3,7 +3,7 @@
 
 use super::lp::{RowKind, Var};
 use super::Model;
-use crate::stability::Baseline;
+use crate::planfile::previous::Baseline;
 use std::collections::BTreeMap;
 
 const INF: f64 = f64::INFINITY;

@@ -6,7 +6,7 @@
 
 use super::table::Table;
 use super::*;
-use crate::diag::Diags;
+use crate::base::diag::Diags;
 use chrono::Datelike;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Bfs, Reversed};
@@ -324,7 +324,7 @@ pub fn load_with(
     check_initial_tours(&scenario, cx.d);
     // Rolling-horizon settings depend on the tour lengths: checked once they are known.
     let solver = &scenario.solver;
-    if let Err(why) = crate::rolling::settle(
+    if let Err(why) = super::rolling::settle(
         &scenario,
         solver.mode,
         solver.rolling_window,

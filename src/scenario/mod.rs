@@ -4,6 +4,7 @@
 //! rule of SPEC §6 that concerns inputs alone has been checked, so later stages never re-validate.
 
 mod load;
+pub mod rolling;
 pub mod table;
 pub mod write;
 

@@ -4,7 +4,7 @@
 //! header, decimal commas, finite numbers, whole numbers, ISO dates and booleans. Callers get typed
 //! values or `None`, and every problem lands in [`Diags`] with file, line and column.
 
-use crate::diag::Diags;
+use crate::base::diag::Diags;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;

@@ -10,7 +10,7 @@
 //! written in Rust's shortest round-trip form, so no value changes on the way.
 
 use super::*;
-use crate::output::Csv;
+use crate::base::text::Csv;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;

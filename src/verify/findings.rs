@@ -6,9 +6,10 @@
 //! derived numbers that an edit leaves stale in every period it touches: those that say the same
 //! thing about the same row in consecutive periods are printed once, with the span of periods.
 
-use crate::diag::{Diag, Severity};
+use crate::base::diag::{Diag, Severity};
+pub use crate::planfile::{date_of, day};
 use crate::scenario::Scenario;
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -232,14 +233,6 @@ fn line_of(sc: &Scenario, f: &Finding, span: Option<(i64, i64)>) -> String {
     s
 }
 
-/// start(t) as `YYYY-MM-DD`, never panicking far outside the calendar.
-pub fn day(sc: &Scenario, t: i64) -> String {
-    date_of(sc, t).map_or_else(
-        || format!("period {t}"),
-        |d| d.format("%Y-%m-%d").to_string(),
-    )
-}
-
 /// The last day of period t (start(t+1) − 1 day), as `YYYY-MM-DD`.
 pub fn last_day(sc: &Scenario, t: i64) -> String {
     match date_of(sc, t.saturating_add(1)).and_then(|d| d.checked_sub_signed(Duration::days(1))) {
@@ -248,15 +241,9 @@ pub fn last_day(sc: &Scenario, t: i64) -> String {
     }
 }
 
-/// start(t), or `None` when t lies beyond the calendar.
-pub fn date_of(sc: &Scenario, t: i64) -> Option<NaiveDate> {
-    let days = t.checked_mul(sc.period_days as i64)?;
-    sc.start.checked_add_signed(Duration::try_days(days)?)
-}
-
 /// A quantity as planners write it: at most 3 decimals and thousands separators (`2,800`).
 pub fn qty(v: f64) -> String {
-    let s = crate::output::fmt_num(v);
+    let s = crate::base::text::fmt_num(v);
     let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
     let (int, frac) = rest
         .split_once('.')

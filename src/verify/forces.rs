@@ -6,7 +6,7 @@
 //! only periods 0..T−1 are checked.
 
 use super::findings::{date_of, day, last_day, qty, Findings};
-use super::read::{PlanFiles, Tour, HALF_MILLI};
+use crate::planfile::read::{PlanFiles, Tour, HALF_MILLI};
 use crate::scenario::{limit_matches, Limit, Mode, Scenario, TourSource};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -213,7 +213,7 @@ fn check_derived(sc: &Scenario, x: &Tour, f: &mut Findings) {
     }
     if let Some(tr) = x.troops.as_deref() {
         let ours = x.units * ut.troops as f64;
-        let ok = super::read::derived_number(tr)
+        let ok = crate::planfile::read::derived_number(tr)
             .is_some_and(|v| (v - ours).abs() <= HALF_MILLI * ut.troops as f64 + 1e-6);
         if !ok {
             differs(
@@ -675,7 +675,7 @@ fn coverage(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) -> Vec<Vec<f64>> 
 /// (after an edit they show what the edit did to coverage).
 fn compare_coverage(
     sc: &Scenario,
-    rows: &[super::read::CoverageRow],
+    rows: &[crate::planfile::read::CoverageRow],
     expected: &Expected<'_>,
     f: &mut Findings,
 ) {

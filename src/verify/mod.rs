@@ -4,35 +4,26 @@
 //! know at once what that breaks; and the project needs an oracle that shares no code with the
 //! model, so a modelling bug cannot hide. So this module reads the scenario with the loader (the
 //! one piece it shares, since the inputs must mean the same thing) and the plan's CSV rows with
-//! the table reader, and recomputes everything with plain loops over tours and periods: it never
-//! touches `model`, `solve` or `plan`.
+//! the reader of written plans ([`crate::planfile`]), and recomputes everything with plain loops
+//! over tours and periods. It imports only `scenario`, `planfile` and `base`, so it cannot touch
+//! `model`, `solve` or `plan`.
 //!
-//! Layout: [`read`] turns the plan's files into typed rows (exit 2 on anything unreadable),
+//! Layout: [`crate::planfile::read`] turns the plan's files into typed rows (unreadable: an error),
 //! [`forces`] checks tours (pool, named units, max deployed, limits, reception, coverage),
 //! [`sustain`] checks flows and stocks, [`terms`] recomputes the objective, and [`findings`]
 //! collects and prints violations (errors, exit 1) and warnings.
 
 mod findings;
 mod forces;
-mod read;
 mod sustain;
 mod terms;
 
 pub use findings::{Finding, Findings, Level};
 pub use terms::Terms;
 
-use crate::scenario::{self, Scenario};
+use crate::planfile::read;
+use crate::scenario::Scenario;
 use std::path::Path;
-
-/// Exit codes of `verify` (SPEC §4).
-pub mod exit {
-    /// Every hard constraint holds.
-    pub const OK: i32 = 0;
-    /// At least one hard constraint is broken.
-    pub const VIOLATED: i32 = 1;
-    /// The scenario or the plan could not be read.
-    pub const UNREADABLE: i32 = 2;
-}
 
 /// What verifying a plan found: the findings (violations and warnings) and the objective terms
 /// recomputed from the plan, next to summary.json's where it has them.
@@ -48,73 +39,14 @@ impl Report {
     }
 }
 
-/// Runs the command: prints every finding and the recomputed terms, returns the exit code.
-///
-/// A plan made with `solve --previous` holds tours carried over from that previous plan; they are
-/// read again from `previous` (or, when not given, from the directory summary.json names).
-pub fn run(scenario_dir: &Path, out_dir: &Path, previous: Option<&Path>) -> i32 {
-    let loaded = scenario::load(scenario_dir);
-    let Some(mut sc) = loaded.scenario else {
-        for e in loaded.diags.errors() {
-            println!("{e}");
-        }
-        println!(
-            "{} error(s) in the scenario {}: the plan cannot be verified (run `rotaplan check`)",
-            loaded.diags.errors().count(),
-            scenario_dir.display()
-        );
-        return exit::UNREADABLE;
-    };
-    let previous = previous
-        .map(Path::to_path_buf)
-        .or_else(|| previous_of(out_dir));
-    let baseline = match &previous {
-        None => None,
-        Some(p) => match crate::stability::load_previous(&mut sc, p) {
-            Ok(b) => Some(b),
-            Err(diags) => {
-                for d in diags.errors() {
-                    println!("{d}");
-                }
-                println!(
-                    "the previous plan in {} cannot be read: the plan cannot be verified",
-                    p.display()
-                );
-                return exit::UNREADABLE;
-            }
-        },
-    };
-    match verify_with(&sc, out_dir, baseline.as_ref()) {
-        Ok(report) => {
-            print!("{}", render(&sc, &report));
-            if report.violations() > 0 {
-                exit::VIOLATED
-            } else {
-                exit::OK
-            }
-        }
-        Err(diags) => {
-            for d in &diags.items {
-                println!("{d}");
-            }
-            println!(
-                "{} error(s): the plan in {} cannot be read, nothing was verified",
-                diags.errors().count(),
-                out_dir.display()
-            );
-            exit::UNREADABLE
-        }
-    }
-}
-
 /// Verifies the plan in `out_dir` against a loaded scenario. `Err` holds the reasons the plan
 /// cannot be read (file:line: column: message), with any warnings met on the way.
-pub fn verify(sc: &Scenario, out_dir: &Path) -> Result<Report, crate::diag::Diags> {
+pub fn verify(sc: &Scenario, out_dir: &Path) -> Result<Report, crate::base::diag::Diags> {
     verify_with(sc, out_dir, None)
 }
 
 /// The previous plan named in summary.json's `stability` section, when that directory exists.
-fn previous_of(out_dir: &Path) -> Option<std::path::PathBuf> {
+pub fn previous_of(out_dir: &Path) -> Option<std::path::PathBuf> {
     let text = std::fs::read_to_string(out_dir.join("summary.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     let p = std::path::PathBuf::from(v.get("stability")?.get("previous")?.as_str()?);
@@ -122,7 +54,7 @@ fn previous_of(out_dir: &Path) -> Option<std::path::PathBuf> {
 }
 
 /// Units of difference, tour by tour, between the plan's new tours and the previous plan's.
-fn tours_changed(plan: &read::PlanFiles, base: &crate::stability::Baseline) -> f64 {
+fn tours_changed(plan: &read::PlanFiles, base: &crate::planfile::previous::Baseline) -> f64 {
     let mut diff: std::collections::BTreeMap<(usize, usize, usize, usize), f64> =
         std::collections::BTreeMap::new();
     for x in plan.tours.iter().filter(|x| !x.initial && x.start >= 0) {
@@ -141,8 +73,8 @@ fn tours_changed(plan: &read::PlanFiles, base: &crate::stability::Baseline) -> f
 pub fn verify_with(
     sc: &Scenario,
     out_dir: &Path,
-    baseline: Option<&crate::stability::Baseline>,
-) -> Result<Report, crate::diag::Diags> {
+    baseline: Option<&crate::planfile::previous::Baseline>,
+) -> Result<Report, crate::base::diag::Diags> {
     let plan = read::read_plan(sc, out_dir)?;
     let mut f = Findings::default();
     for w in plan.warnings.warnings() {

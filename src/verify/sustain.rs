@@ -8,7 +8,7 @@
 
 use super::findings::{day, last_day, qty, Findings};
 use super::forces::Forces;
-use super::read::{FlowRow, PlanFiles, StockRow, HALF_MILLI};
+use crate::planfile::read::{FlowRow, PlanFiles, StockRow, HALF_MILLI};
 use crate::scenario::{Network, Scenario};
 
 /// The sustainment side of the objective, with the rounding each total may carry.
@@ -106,7 +106,7 @@ fn read_flows(
         }
         let cap = arc.capacity_tons_per_day * pd;
         if let Some(c) = r.capacity_tons.as_deref() {
-            if !super::read::derived_number(c)
+            if !crate::planfile::read::derived_number(c)
                 .is_some_and(|v| (v - cap).abs() <= HALF_MILLI + 1e-9 * cap)
             {
                 f.warn(FILE, line, Some("capacity_tons"), None, format!("`{c}` does not match the arc ({} t/day × {} days = {}); the recomputed value is used", qty(arc.capacity_tons_per_day), sc.period_days, qty(cap)));
@@ -437,7 +437,7 @@ fn days_of_supply(
                 let what = format!("{} at {}", com.code, node.code);
                 let row = st.row[k][w][t];
                 if let Some(cell) = row.and_then(|r| r.demand.as_deref()) {
-                    if !super::read::derived_number(cell)
+                    if !crate::planfile::read::derived_number(cell)
                         .is_some_and(|v| (v - d).abs() <= HALF_MILLI + 1e-6 + demand_slack[k][w][t])
                     {
                         let line = row.map_or(0, |r| r.line);
@@ -455,7 +455,7 @@ fn days_of_supply(
                 let short = (level - st.stock[k][w][t]).max(0.0);
                 let slack = HALF_MILLI + com.days_of_supply / pd * demand_slack[k][w][t];
                 if let Some(cell) = row.and_then(|r| r.dos_short.as_deref()) {
-                    if !super::read::derived_number(cell)
+                    if !crate::planfile::read::derived_number(cell)
                         .is_some_and(|v| (v - short).abs() <= slack + HALF_MILLI + 1e-6)
                     {
                         let line = row.map_or(0, |r| r.line);

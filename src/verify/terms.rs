@@ -9,8 +9,8 @@
 
 use super::findings::{qty, Findings};
 use super::forces::{covering, on_ground, Forces};
-use super::read::PlanFiles;
 use super::sustain::Sustainment;
+use crate::planfile::read::PlanFiles;
 use crate::scenario::Scenario;
 
 /// The objective terms, named as in summary.json `terms`.

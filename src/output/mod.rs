@@ -1,75 +1,14 @@
 //! Writing a plan as spreadsheet-ready CSV files plus summary.json, all at once or not at all.
 //!
 //! Files are rendered in memory, written into a temporary sibling directory, and that directory
-//! is renamed into place, so a crash or a kill never leaves a half-written plan (SPEC §5).
+//! is renamed into place, so a crash or a kill never leaves a half-written plan (docs/outputs.md).
 
-use crate::model::Model;
+use crate::base::text::{fmt_num, round9, Csv};
 use crate::plan::{self, Plan};
 use crate::scenario::{Domain, Mode, Scenario};
-use crate::solve::Solved;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
-
-/// A number for CSV: at most 3 decimals, rounded half away from zero, trailing zeros trimmed.
-///
-/// Rounding works on the decimal text (to 6 places first), so 1.0005 becomes 1.001 as a person
-/// would expect, not 1 as the binary value 1.000499999… would give.
-pub fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return String::new();
-    }
-    let micro = format!("{:.6}", v.abs());
-    let (int, frac) = micro.split_once('.').unwrap_or((&micro, "0"));
-    let digits: i128 = format!("{int}{frac:0<6}").parse().unwrap_or(0);
-    let milli = (digits + 500) / 1000;
-    if milli == 0 {
-        return "0".to_string();
-    }
-    let (whole, part) = (milli / 1000, milli % 1000);
-    let mut s = if v < 0.0 {
-        format!("-{whole}")
-    } else {
-        whole.to_string()
-    };
-    if part != 0 {
-        let p = format!("{part:03}");
-        s.push('.');
-        s.push_str(p.trim_end_matches('0'));
-    }
-    s
-}
-
-/// CSV rendering with RFC 4180 quoting where a cell needs it.
-#[derive(Default)]
-pub struct Csv {
-    pub text: String,
-}
-
-impl Csv {
-    pub fn new(header: &[&str]) -> Csv {
-        let mut c = Csv::default();
-        c.row(header.iter().map(|s| s.to_string()));
-        c
-    }
-
-    pub fn row(&mut self, cells: impl IntoIterator<Item = String>) {
-        let mut first = true;
-        for cell in cells {
-            if !first {
-                self.text.push(',');
-            }
-            first = false;
-            if cell.contains([',', '"', '\n', '\r']) {
-                let _ = write!(self.text, "\"{}\"", cell.replace('"', "\"\""));
-            } else {
-                self.text.push_str(&cell);
-            }
-        }
-        self.text.push('\n');
-    }
-}
 
 #[derive(Serialize)]
 pub struct SummaryTerms {
@@ -131,6 +70,15 @@ pub struct Summary {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
+/// What the solve adds to the plan's own figures in summary.json.
+pub struct SolveFacts {
+    /// `optimal` or `feasible`.
+    pub status: &'static str,
+    /// Proven relative gap (0 for an LP).
+    pub gap: f64,
+    pub model: SummaryModel,
+}
+
 /// Everything a run writes, in memory, keyed by file name.
 pub struct Rendered {
     pub files: BTreeMap<String, Vec<u8>>,
@@ -159,13 +107,12 @@ pub fn nation_load(sc: &Scenario, tours: &[plan::Tour]) -> Vec<Vec<[f64; 3]>> {
 
 /// Renders every output file of a solved plan.
 pub fn render(
-    m: &Model,
-    solved: &Solved,
+    sc: &Scenario,
     p: &Plan,
+    solve: SolveFacts,
     timings: Timings,
     extra: BTreeMap<String, serde_json::Value>,
 ) -> Rendered {
-    let sc = m.sc;
     let tn = sc.periods;
     let pd = sc.period_days as i64;
     let mut files = BTreeMap::new();
@@ -475,13 +422,13 @@ pub fn render(
     let t = &p.terms;
     let summary = Summary {
         scenario: sc.name.clone(),
-        mode: m.mode.as_str().to_string(),
-        status: solved.status.as_str().to_string(),
+        mode: p.mode.as_str().to_string(),
+        status: solve.status.to_string(),
         objective: round9(t.total()),
-        gap: if m.mode == Mode::Lp {
+        gap: if p.mode == Mode::Lp {
             0.0
         } else {
-            round9(solved.gap)
+            round9(solve.gap)
         },
         terms: SummaryTerms {
             coverage_penalty: round9(t.coverage_penalty),
@@ -503,36 +450,13 @@ pub fn render(
             unmet_by_commodity_node: unmet_by.into_iter().map(|(k, v)| (k, round9(v))).collect(),
         },
         peak_troops: round9(peak_troops),
-        model: SummaryModel {
-            variables: m.lp.num_cols(),
-            integer_variables: if m.mode == Mode::Mip {
-                m.lp.num_integer()
-            } else {
-                0
-            },
-            constraints: m.lp.num_rows(),
-            nonzeros: m.lp.nonzeros(),
-            formulation: m.form.as_str().to_string(),
-        },
+        model: solve.model,
         timings_ms: timings,
         version: env!("CARGO_PKG_VERSION").to_string(),
         input_hash: sc.input_hash.clone(),
         extra,
     };
     Rendered { files, summary }
-}
-
-/// Rounds away binary noise (to 9 significant decimals) so equal plans print equal JSON.
-pub fn round9(v: f64) -> f64 {
-    if v == 0.0 || !v.is_finite() {
-        return 0.0;
-    }
-    let r = (v * 1e6).round() / 1e6;
-    if r == 0.0 {
-        0.0
-    } else {
-        r
-    }
 }
 
 /// Writes `files` into `out` atomically: a temporary sibling directory is filled, then renamed
@@ -569,28 +493,4 @@ pub fn write_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::i
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_round_half_away_from_zero_and_trim() {
-        assert_eq!(fmt_num(12.0), "12");
-        assert_eq!(fmt_num(1.0005), "1.001");
-        assert_eq!(fmt_num(-1.0005), "-1.001");
-        assert_eq!(fmt_num(2.5), "2.5");
-        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
-        assert_eq!(fmt_num(-0.0001), "0");
-        assert_eq!(fmt_num(1234567.12345), "1234567.123");
-        assert_eq!(fmt_num(0.9996), "1");
-    }
-
-    #[test]
-    fn csv_quotes_only_when_needed() {
-        let mut c = Csv::new(&["a", "b"]);
-        c.row(["x,y".to_string(), "plain".to_string()]);
-        assert_eq!(c.text, "a,b\n\"x,y\",plain\n");
-    }
 }

@@ -1,25 +1,8 @@
 //! The short human summary printed on stdout after a solve.
 
+use crate::base::text::thousands;
 use crate::output::Summary;
 use std::fmt::Write as _;
-
-/// Thousands separators for readability on a terminal (CSV files never use them).
-pub fn thousands(v: f64) -> String {
-    let neg = v < 0.0;
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if neg && out != "0" {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
 
 /// Status, objective terms, shortfalls by site and role, the most loaded nations.
 pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -> String {

@@ -20,10 +20,11 @@
 //! network's cost is near linear around d0 (roomy networks: transport cost per ton), and adds
 //! little when the plan sits on a kink of V (a saturated network).
 
-use crate::heuristic::Relaxation;
+use crate::base::Error;
 use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
-use crate::solve::{SolveError, SolveOptions, Solved};
+use crate::solve::{SolveOptions, Solved};
+use crate::strategy::search::Relaxation;
 use std::collections::HashMap;
 
 /// The tangent: the bound, the rotation model's costs raised by each tour start's π·G (the
@@ -46,7 +47,7 @@ pub fn sustainment_tangent(
     fixed: &Solved,
     opts: &SolveOptions,
     seconds: f64,
-) -> Result<Option<Tangent>, SolveError> {
+) -> Result<Option<Tangent>, Error> {
     let Some(duals) = fixed.row_duals.as_ref() else {
         return Ok(None);
     };
@@ -90,13 +91,13 @@ pub fn sustainment_tangent(
         .sum();
     let mut lp = rotation.lp.clone();
     lp.cost = cost;
-    match crate::heuristic::relax_lp(&lp, rotation.form, opts, seconds) {
+    match crate::strategy::search::relax_lp(&lp, rotation.form, opts, seconds) {
         Ok(rel) => Ok(Some(Tangent {
             bound: rel.objective + network_cost - shift,
             costs: lp.cost,
             relaxation: rel,
         })),
-        Err(SolveError::NoSolution(_)) => Ok(None),
+        Err(Error::NoPlan(_)) => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -1,4 +1,4 @@
-//! Rolling horizon: a long horizon planned window by window (README, "Rolling horizon"), so
+//! Rolling horizon: a long horizon planned window by window (docs/model.md, "Rolling horizon"), so
 //! the time to plan grows with the horizon's length, not faster.
 //!
 //! A window is a model of its own over `window` periods. Of its plan, the tours that begin in
@@ -21,63 +21,16 @@
 //! (every objective term is ≥ 0) unless the bottleneck step's relaxation of the whole rotation
 //! model finishes and tightens it.
 
+use super::Strategy;
+use crate::base::text::round9;
+use crate::base::Error;
+use crate::base::{budget, progress};
 use crate::model::{self, Formulation, Model};
-use crate::run;
+use crate::scenario::rolling::Rolling;
 use crate::scenario::{InTransit, InitialStock, InitialTour, Mode, Scenario, TourSource};
-use crate::solve::{SolveError, SolveOptions, Solved};
+use crate::solve::{SolveOptions, Solved};
 use std::collections::BTreeMap;
 use std::time::Instant;
-
-/// Periods planned at once, and periods committed per window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rolling {
-    pub window: usize,
-    pub step: usize,
-}
-
-/// Checks the settings against the scenario: the step defaults to the longest step that keeps
-/// every committed tour inside its window (window − longest tour + 1).
-pub fn settle(
-    sc: &Scenario,
-    mode: Mode,
-    window: Option<usize>,
-    step: Option<usize>,
-) -> Result<Option<Rolling>, String> {
-    let Some(window) = window else {
-        return match step {
-            Some(_) => Err("a rolling step needs a rolling window".to_string()),
-            None => Ok(None),
-        };
-    };
-    if mode == Mode::Lp {
-        return Err(
-            "the rolling horizon commits whole units from one window to the next: it needs mode mip"
-                .to_string(),
-        );
-    }
-    let offered = |u: usize| sc.offers.iter().any(|o| o.unit_type == u && o.units > 0);
-    let (longest, code) = sc
-        .unit_types
-        .iter()
-        .enumerate()
-        .filter(|(u, _)| offered(*u))
-        .map(|(_, ut)| (ut.tour, ut.code.as_str()))
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(a.1)))
-        .unwrap_or((1, ""));
-    if window < longest {
-        return Err(format!(
-            "a window of {window} periods is shorter than the longest tour ({longest} periods, unit type {code}): a tour committed in a window must end inside it"
-        ));
-    }
-    let most = window + 1 - longest;
-    let step = step.unwrap_or(most);
-    if step > most {
-        return Err(format!(
-            "a step of {step} periods in a window of {window} would commit tours that end after the window (longest tour {longest} periods, unit type {code}): the step may be at most {most}"
-        ));
-    }
-    Ok(Some(Rolling { window, step }))
-}
 
 /// Tour starts committed so far: units per (nation, unit type, site, period of the horizon).
 type Committed = BTreeMap<(usize, usize, usize, usize), u32>;
@@ -96,8 +49,9 @@ pub fn solve(
     opts: &SolveOptions,
     form: Formulation,
     rolling: Rolling,
+    strategy: Strategy,
     m: &Model,
-) -> Result<(Solved, serde_json::Value), SolveError> {
+) -> Result<(Solved, serde_json::Value), Error> {
     let started = Instant::now();
     let t_n = sc.periods;
     let count = windows(t_n, rolling);
@@ -110,9 +64,6 @@ pub fn solve(
             .unwrap_or_default(),
         in_transit: Vec::new(),
     };
-    // Every window is searched the way the whole model would be: a window has fewer tour starts,
-    // but the same structure (with a network, the rotation first is far faster).
-    let strategy = run::resolve_strategy(opts, m);
     let mut report = Vec::new();
     let mut from = 0;
     for i in 0..count {
@@ -120,16 +71,16 @@ pub fn solve(
         let periods = if last { t_n - from } else { rolling.window };
         let wsc = window_scenario(sc, from, periods, &committed, &carry);
         let wm = model::build_with(&wsc, Mode::Mip, form, None, true);
-        // The windows share 85 % of the limit evenly; the whole-horizon LP gets the rest.
-        let left = opts.time_limit_s * 0.85 - started.elapsed().as_secs_f64();
+        // The windows share the limit evenly; the whole-horizon LP gets the rest (base::budget).
+        let left =
+            opts.time_limit_s * budget::ROLLING_WINDOWS_SHARE - started.elapsed().as_secs_f64();
         let wopts = SolveOptions {
-            time_limit_s: (left / (count - i) as f64).max(1.0),
+            time_limit_s: (left / (count - i) as f64).max(budget::WINDOW_MIN_S),
             log: false,
-            rolling: None,
             ..opts.clone()
         };
         let t0 = Instant::now();
-        let r = run::solve_model(&wsc, &wopts, form, None, &wm, strategy, None)?;
+        let r = super::solve_model(&wsc, &wopts, form, None, &wm, strategy, None)?;
         let keep = if last { periods } else { rolling.step };
         let mut tours = 0;
         for tr in &wm.triples {
@@ -145,8 +96,7 @@ pub fn solve(
         }
         let seconds = t0.elapsed().as_secs_f64();
         if opts.log {
-            run::log_event(
-                opts.log_json,
+            progress::event(
                 &format!(
                     "rolling horizon: window {}/{count} (periods {from}..{} of {t_n}, from {}): {tours} tours committed, window objective {:.0}, gap {:.2}%, {seconds:.1} s",
                     i + 1,
@@ -165,8 +115,8 @@ pub fn solve(
             "committed_periods": keep,
             "tours_committed": tours,
             "strategy": strategy.as_str(),
-            "objective": crate::output::round9(r.solver_objective),
-            "gap": crate::output::round9(r.gap),
+            "objective": round9(r.solver_objective),
+            "gap": round9(r.gap),
         }));
         if !last {
             carry = carried_over(&wm, &r, rolling.step);
@@ -190,7 +140,7 @@ pub fn solve(
     }
     let total: u64 = committed.values().map(|&u| u64::from(u)).sum();
     if held != total {
-        return Err(SolveError::Other(format!(
+        return Err(Error::Other(format!(
             "rolling horizon: {} of {total} committed tours have no place in the whole horizon's model",
             total - held
         )));
@@ -201,7 +151,7 @@ pub fn solve(
             .get(&(tr.nation, tr.unit_type, tr.site, t as usize))
             .map_or(0.0, |&u| f64::from(u))
     };
-    let solved = run::solve_with_tours_fixed(m, starts, opts, 0.0, started)?;
+    let solved = super::fixed::solve_with_tours_fixed(m, starts, opts, 0.0, started)?;
     let report = serde_json::json!({
         "window": rolling.window,
         "step": rolling.step,

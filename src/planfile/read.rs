@@ -10,7 +10,7 @@
 //! as the text found, so the checks can recompute them and warn on a mismatch instead of
 //! trusting them.
 
-use crate::diag::Diags;
+use crate::base::diag::Diags;
 use crate::scenario::table::{parse_number, Row, Table};
 use crate::scenario::{Mode, Scenario};
 use chrono::NaiveDate;
@@ -201,14 +201,14 @@ fn code_of<'a>(
 fn period_cell(sc: &Scenario, t: &Table, r: &Row, d: &mut Diags) -> Option<i64> {
     let date = t.date(r, "period_start", d)?;
     let p = sc.period_of(date);
-    if crate::verify::findings::date_of(sc, p) != Some(date) {
+    if crate::planfile::date_of(sc, p) != Some(date) {
         d.warn(
             &t.file,
             Some(r.line),
             Some("period_start"),
             format!(
                 "{date} is not a period start; read as the period from {}",
-                crate::verify::findings::day(sc, p)
+                crate::planfile::day(sc, p)
             ),
         );
     }

@@ -13,10 +13,11 @@
 //! after 9 s. The relaxation of the largest generated size (10M nonzeros) takes 150 s: within a
 //! minute the search starts from the plan with no new tours and the gap stays 100 %.
 
+use crate::base::{budget, progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
-use crate::solve::{relative_gap, KnownRelaxation, SolveError, SolveOptions, Solved, Status};
+use crate::solve::{relative_gap, KnownRelaxation, SolveOptions, Solved, Status};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -340,7 +341,7 @@ pub const CUMULATIVE_FROM_NONZEROS: usize = 3_000_000;
 
 /// Solves the rotation model's LP relaxation within `seconds`: dual simplex on the written-out
 /// form, or interior point on its cumulative form when that is large, or on the aggregated form.
-pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation, SolveError> {
+pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation, Error> {
     relax_lp(&m.lp, m.form, opts, seconds)
 }
 
@@ -351,11 +352,10 @@ pub fn relax_lp(
     form: Formulation,
     opts: &SolveOptions,
     seconds: f64,
-) -> Result<Relaxation, SolveError> {
+) -> Result<Relaxation, Error> {
     let lp_opts = |solver: &'static str| SolveOptions {
         mode: Mode::Lp,
         log: false,
-        log_json: false,
         time_limit_s: seconds.max(0.1),
         lp_solver: Some(solver),
         ..opts.clone()
@@ -417,11 +417,7 @@ fn cleaned(lp: &Lp, mut x: Vec<f64>) -> Vec<f64> {
 
 /// The plan floor(x*), always feasible (every hard row is a `≤` with nonnegative coefficients on
 /// tour starts, pinned starts are whole and x* keeps them), with the continuous rest re-optimised.
-pub fn floor_plan(
-    lp: &Lp,
-    relaxation: &[f64],
-    opts: &SolveOptions,
-) -> Result<Incumbent, SolveError> {
+pub fn floor_plan(lp: &Lp, relaxation: &[f64], opts: &SolveOptions) -> Result<Incumbent, Error> {
     let mut lo = lp.col_lo.clone();
     let mut hi = lp.col_hi.clone();
     for c in 0..lp.num_cols() {
@@ -436,8 +432,7 @@ pub fn floor_plan(
     let lp_opts = SolveOptions {
         mode: Mode::Lp,
         log: false,
-        log_json: false,
-        time_limit_s: opts.time_limit_s.max(60.0),
+        time_limit_s: opts.time_limit_s.max(budget::FIXED_TOURS_LP_MIN_S),
         ..opts.clone()
     };
     let r = crate::solve::solve(&rs.lp, &lp_opts, None)?;
@@ -516,7 +511,7 @@ fn restricted_mip(
     hi: &[f64],
     start: &Incumbent,
     opts: &SolveOptions,
-) -> Result<Option<(Incumbent, Status)>, SolveError> {
+) -> Result<Option<(Incumbent, Status)>, Error> {
     let rs = Restricted::new(lp, lo, hi);
     if rs.lp.num_integer() == 0 {
         return Ok(None);
@@ -528,7 +523,7 @@ fn restricted_mip(
     // re-checked below and no bound is taken from here.
     let r = match crate::solve::solve_from(&rs.lp, opts, &first, true) {
         Ok(r) => r,
-        Err(SolveError::Interrupted) => return Err(SolveError::Interrupted),
+        Err(Error::Interrupted) => return Err(Error::Interrupted),
         Err(_) => return Ok(None),
     };
     let x = cleaned(lp, rs.expand(&r.values));
@@ -570,7 +565,7 @@ pub fn search(
     opts: &SolveOptions,
     deadline: Instant,
     start: Option<&[f64]>,
-) -> Result<(Incumbent, SearchStats), SolveError> {
+) -> Result<(Incumbent, SearchStats), Error> {
     let lp = &m.lp;
     let started = Instant::now();
     let total = deadline.saturating_duration_since(started).as_secs_f64();
@@ -583,8 +578,7 @@ pub fn search(
     let say = |what: &str, best: &Incumbent| {
         if opts.log {
             let gap = relative_gap(best.objective, rel.objective);
-            crate::run::log_event(
-                opts.log_json,
+            progress::event(
                 &format!(
                     "heuristic: {what}: objective {:.0}, {:.2} % above the relaxation ({:.1} s)",
                     best.objective,
@@ -603,7 +597,6 @@ pub fn search(
     let sub_opts = |seconds: f64| SolveOptions {
         mode: Mode::Mip,
         log: false,
-        log_json: false,
         time_limit_s: seconds.max(0.1),
         mip_gap: opts.mip_gap.min(1e-3),
         ..opts.clone()
@@ -725,7 +718,7 @@ pub fn search(
                     }
                 }
             }
-            Err(SolveError::Interrupted) => return Err(SolveError::Interrupted),
+            Err(Error::Interrupted) => return Err(Error::Interrupted),
             Err(_) => {}
         }
     }
@@ -755,18 +748,20 @@ fn group_name(m: &Model, part: &Partition, g: usize) -> String {
 ///
 /// The bound is the relaxation's optimum, valid for the whole rotation-first model (see
 /// `run::rotation_first`); `values` are the best plan's, in `m`'s columns.
-pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, SolveError> {
+pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
     let started = Instant::now();
-    let budget = opts.time_limit_s.max(0.0);
-    let deadline = started + Duration::from_secs_f64(budget);
-    let reserve = (0.15 * budget).max(5.0).min(0.5 * budget);
+    let seconds = opts.time_limit_s.max(0.0);
+    let deadline = started + Duration::from_secs_f64(seconds);
+    let reserve = (budget::SEARCH_RESERVE_SHARE * seconds)
+        .max(budget::SEARCH_RESERVE_MIN_S)
+        .min(0.5 * seconds);
     let say = |text: String, event: serde_json::Value| {
         if opts.log {
-            crate::run::log_event(opts.log_json, &text, event);
+            progress::event(&text, event);
         }
     };
     let mut relax_seconds = 0.0;
-    let rel = match relax(m, opts, budget - reserve) {
+    let rel = match relax(m, opts, seconds - reserve) {
         Ok(rel) => {
             relax_seconds = started.elapsed().as_secs_f64();
             say(
@@ -780,7 +775,7 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, SolveErr
             );
             Some(rel)
         }
-        Err(SolveError::NoSolution(why)) => {
+        Err(Error::NoPlan(why)) => {
             say(
                 format!("heuristic: no LP relaxation within its time ({why}): searching from the plan with no new tours, bound 0"),
                 serde_json::json!({"event": "heuristic", "step": "relaxation", "bound": null}),
@@ -1050,7 +1045,7 @@ mod tests {
             time_limit_s: 10.0,
             mip_gap: 0.0,
             log: false,
-            ..crate::run::solve_options(&sc, &crate::run::Overrides::default(), false, false)
+            ..crate::settings::solve_options(&sc, &crate::settings::Overrides::default(), false)
         };
         let rel = relax(&m, &opts, 10.0).expect("relaxation");
         assert!((rel.objective - 500.0).abs() < 1e-6, "{}", rel.objective);

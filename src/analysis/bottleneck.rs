@@ -7,11 +7,12 @@
 //! of tour starts (pools, limits, reception) have no useful dual once the tours are fixed, so for
 //! those the LP relaxation's duals are used, and the `basis` column says so.
 
+use crate::base::text::{fmt_num, Csv};
+use crate::base::{budget, progress, Error};
 use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
-use crate::output::{fmt_num, Csv};
 use crate::scenario::Mode;
-use crate::solve::{self, KnownRelaxation, SolveError, SolveOptions, Solved};
+use crate::solve::{self, KnownRelaxation, SolveOptions, Solved};
 use std::collections::BTreeMap;
 
 /// Row duals of the rotation model's LP relaxation (no network), laid out on `m`'s rows by
@@ -98,13 +99,14 @@ pub fn find(
     opts: &SolveOptions,
     whole_relaxation: bool,
     rotation_tried: bool,
-) -> Result<(Vec<Bottleneck>, Option<f64>), SolveError> {
+) -> Result<(Vec<Bottleneck>, Option<f64>), Error> {
     // The extra LPs get a share of the time limit of their own: bottlenecks are a by-product
     // and must not double the run time of a solve that used its whole limit.
-    let share = (opts.time_limit_s * 0.15).max(5.0).min(opts.time_limit_s);
+    let share = (opts.time_limit_s * budget::BOTTLENECK_WHOLE_SHARE)
+        .max(budget::BOTTLENECK_MIN_S)
+        .min(opts.time_limit_s);
     let quiet = SolveOptions {
         log: false,
-        log_json: false,
         mode: Mode::Lp,
         time_limit_s: share,
         ..opts.clone()
@@ -121,7 +123,7 @@ pub fn find(
                 let f = solve::solve(&fixed, &quiet, None)?;
                 f.row_duals
                     .zip(f.col_duals)
-                    .ok_or_else(|| SolveError::Other("no duals for the plan's LP".to_string()))?
+                    .ok_or_else(|| Error::Other("no duals for the plan's LP".to_string()))?
             }
         };
         // The relaxation of a large model may not finish in its share of time: then pools,
@@ -149,9 +151,12 @@ pub fn find(
                 let rot = match &solved.relaxation {
                     Some(known) => Some(on_rows(m, known)),
                     None if rotation_tried => None,
-                    None => {
-                        rotation_relaxation_duals(m, &quiet, (opts.time_limit_s * 0.2).max(5.0))
-                    }
+                    None => rotation_relaxation_duals(
+                        m,
+                        &quiet,
+                        (opts.time_limit_s * budget::BOTTLENECK_ROTATION_SHARE)
+                            .max(budget::BOTTLENECK_MIN_S),
+                    ),
                 };
                 if opts.log {
                     let instead = if rot.is_some() {
@@ -159,7 +164,12 @@ pub fn find(
                     } else {
                         "nor of the rotation model in time: pools, limits and reception get no marginal values"
                     };
-                    eprintln!("note: no LP relaxation of the whole model ({e}); {instead}");
+                    let text =
+                        format!("note: no LP relaxation of the whole model ({e}); {instead}");
+                    progress::event(
+                        &text,
+                        serde_json::json!({"event": "note", "step": "bottlenecks", "message": text}),
+                    );
                 }
                 let bound = rot.as_ref().map(|(_, b)| *b);
                 (
@@ -403,8 +413,8 @@ pub fn json(m: &Model, list: &[Bottleneck], top: usize) -> serde_json::Value {
                     "name": b.name,
                     "first": sc.period_start(b.first as i64).format("%Y-%m-%d").to_string(),
                     "last": sc.period_start(b.last as i64).format("%Y-%m-%d").to_string(),
-                    "utilisation": crate::output::round9(b.utilisation),
-                    "marginal_value": crate::output::round9(b.marginal_value),
+                    "utilisation": crate::base::text::round9(b.utilisation),
+                    "marginal_value": crate::base::text::round9(b.marginal_value),
                     "per": b.per,
                 })
             })

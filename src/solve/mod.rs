@@ -5,23 +5,18 @@
 //! solver reports, the MIP gap, the log on stderr, a clean stop on SIGINT/SIGTERM, row duals, and
 //! an MPS file with the SPEC's row and column names.
 
+use crate::base::signal::interrupted;
+use crate::base::Error;
+use crate::base::{budget, progress};
 use crate::model::lp::Lp;
 use crate::scenario::Mode;
-pub use crate::scenario::Strategy;
 use good_lp::solvers::highs::highs;
 use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
-
-/// Set by the SIGINT/SIGTERM handlers (see `main`); the solver's interrupt callback polls it.
-pub fn interrupted() -> &'static Arc<AtomicBool> {
-    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-    FLAG.get_or_init(|| Arc::new(AtomicBool::new(false)))
-}
 
 /// How the solver is run.
 #[derive(Debug, Clone)]
@@ -30,19 +25,14 @@ pub struct SolveOptions {
     pub time_limit_s: f64,
     pub mip_gap: f64,
     pub threads: u32,
-    /// Solver log and progress on stderr.
+    /// Report this solve's progress (see `base::progress`); off for the many small solves
+    /// inside a search.
     pub log: bool,
-    /// Progress as one JSON object per line (for schedulers) instead of HiGHS's text log.
-    pub log_json: bool,
     /// HiGHS `solver` for LPs: "simplex", "ipm" or "choose" (None = HiGHS's default).
     pub lp_solver: Option<&'static str>,
-    /// How a MIP is searched (resolved by the caller: see `run::solve_scenario`).
-    pub strategy: Strategy,
     /// Share of MIP effort HiGHS spends on primal heuristics (its default 0.05 often finds no
     /// good plan on rotation models; 0.3 measured best: README, "Performance").
     pub heuristic_effort: f64,
-    /// Plan the horizon window by window (README, "Rolling horizon"); `None`: in one model.
-    pub rolling: Option<crate::rolling::Rolling>,
 }
 
 /// `Optimal`: proven within the requested gap. `Feasible`: stopped by a limit with a plan in hand.
@@ -101,39 +91,15 @@ pub struct KnownRelaxation {
     pub seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum SolveError {
-    Infeasible,
-    Unbounded,
-    /// A limit was reached before any plan was found.
-    NoSolution(String),
-    Interrupted,
-    Other(String),
-}
-
-impl std::fmt::Display for SolveError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SolveError::Infeasible => write!(f, "the model is infeasible"),
-            SolveError::Unbounded => write!(f, "the model is unbounded"),
-            SolveError::NoSolution(why) => {
-                write!(f, "no feasible plan found within the limits ({why})")
-            }
-            SolveError::Interrupted => write!(f, "interrupted by a signal before a plan was found"),
-            SolveError::Other(why) => write!(f, "solver failure: {why}"),
-        }
-    }
-}
-
 /// Sets HiGHS's options from `opts`: log, time limit, gap, threads, heuristic effort (MIPs),
 /// the LP solver (the root LP's for MIPs) and a fixed random seed (determinism).
 fn apply_options(
     model: &mut highs::Model,
     opts: &SolveOptions,
     integer: bool,
-) -> Result<(), SolveError> {
-    fn opt_err(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> SolveError {
-        move |e| SolveError::Other(format!("HiGHS option {name}: {e:?}"))
+) -> Result<(), Error> {
+    fn opt_err(name: &'static str) -> impl Fn(highs::TrySetOptionError) -> Error {
+        move |e| Error::Other(format!("HiGHS option {name}: {e:?}"))
     }
     model
         .try_set_option("output_flag", opts.log)
@@ -181,10 +147,9 @@ fn solve_with_callbacks(
     opts: &SolveOptions,
     started: Instant,
     mip_progress: bool,
-) -> Result<highs::SolvedModel, SolveError> {
+) -> Result<highs::SolvedModel, Error> {
     let mut data = Box::new(CallbackData {
         log: opts.log,
-        json: opts.log_json,
         started,
         last_progress: f64::NEG_INFINITY,
     });
@@ -213,7 +178,7 @@ fn solve_with_callbacks(
     }
     let solved = model
         .try_solve()
-        .map_err(|e| SolveError::Other(format!("HiGHS failed while solving: {e:?}")))?;
+        .map_err(|e| Error::Other(format!("HiGHS failed while solving: {e:?}")))?;
     drop(data);
     Ok(solved)
 }
@@ -237,12 +202,12 @@ pub struct MpsRequest {
 /// State shared with the HiGHS callback.
 struct CallbackData {
     log: bool,
-    json: bool,
     started: Instant,
     last_progress: f64,
 }
 
-/// Logging goes to stderr (stdout is for the summary); interrupts stop the solve cleanly.
+/// The solver's log goes to the solver log (when one was asked for), its MIP progress to the
+/// progress line; interrupts stop the solve cleanly.
 unsafe extern "C" fn callback(
     kind: c_int,
     message: *const c_char,
@@ -255,33 +220,20 @@ unsafe extern "C" fn callback(
     let data = unsafe { &mut *(user as *mut CallbackData) };
     match kind {
         highs_sys::kHighsCallbackLogging => {
-            if data.log && !data.json && !message.is_null() {
+            if !message.is_null() {
                 let msg = unsafe { CStr::from_ptr(message) }.to_string_lossy();
-                eprint!("{msg}");
+                progress::solver_log(&msg);
             }
         }
         highs_sys::kHighsCallbackMipImprovingSolution | highs_sys::kHighsCallbackMipLogging => {
-            if data.log && data.json && !out.is_null() {
+            if data.log && !out.is_null() {
                 let o = unsafe { &*out };
                 let now = data.started.elapsed().as_secs_f64();
                 if now - data.last_progress >= 1.0
                     || kind == highs_sys::kHighsCallbackMipImprovingSolution
                 {
                     data.last_progress = now;
-                    let num = |v: f64| {
-                        if v.is_finite() {
-                            format!("{v}")
-                        } else {
-                            "null".into()
-                        }
-                    };
-                    eprintln!(
-                        "{{\"event\":\"progress\",\"elapsed_s\":{:.3},\"incumbent\":{},\"bound\":{},\"gap\":{}}}",
-                        now,
-                        num(o.mip_primal_bound),
-                        num(o.mip_dual_bound),
-                        num(o.mip_gap)
-                    );
+                    progress::solver_progress(o.mip_primal_bound, o.mip_dual_bound, o.mip_gap);
                 }
             }
         }
@@ -301,39 +253,36 @@ unsafe extern "C" fn callback(
 /// pinned starts are whole numbers the relaxation already exceeds. The continuous rest is then
 /// re-optimised with the tours fixed, and the gap is reported against the LP bound, so a planner
 /// always gets a plan and an honest measure of how far it may be from the best.
-pub fn solve_plan(
-    lp: &Lp,
-    opts: &SolveOptions,
-    mps: Option<&MpsRequest>,
-) -> Result<Solved, SolveError> {
+pub fn solve_plan(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, Error> {
     match solve(lp, opts, mps) {
-        Err(SolveError::NoSolution(why))
-            if opts.mode == Mode::Mip && lp.integer.iter().any(|&b| b) =>
-        {
+        Err(Error::NoPlan(why)) if opts.mode == Mode::Mip && lp.integer.iter().any(|&b| b) => {
             rounded_relaxation(lp, opts, &why)
         }
         other => other,
     }
 }
 
-fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved, SolveError> {
+fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved, Error> {
     let started = Instant::now();
     if opts.log {
-        eprintln!(
+        let text = format!(
             "the MIP found no plan within {} s ({why}): rounding the LP relaxation down instead",
             opts.time_limit_s
+        );
+        progress::event(
+            &text,
+            serde_json::json!({"event": "fallback", "step": "rounded-relaxation", "message": text}),
         );
     }
     // The relaxation gets a budget of its own (at least a minute): without it there is no plan.
     let budget = SolveOptions {
         mode: Mode::Lp,
-        log_json: false,
-        time_limit_s: opts.time_limit_s.max(60.0),
+        time_limit_s: opts.time_limit_s.max(budget::ROUNDED_RELAXATION_MIN_S),
         ..opts.clone()
     };
     let relaxed = match solve(lp, &budget, None) {
         Ok(r) => r,
-        Err(SolveError::NoSolution(_)) => return least_plan(lp, opts),
+        Err(Error::NoPlan(_)) => return least_plan(lp, opts),
         Err(e) => return Err(e),
     };
     let fixed = solve(
@@ -360,16 +309,19 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
 /// (no new tours but pinned ones), which keeps every hard row, and the continuous rest (the
 /// supply network) re-optimised as an LP with a budget of its own. All objective terms are
 /// non-negative, so 0 is a valid bound and the gap says honestly how little is proven.
-pub fn least_plan(lp: &Lp, opts: &SolveOptions) -> Result<Solved, SolveError> {
+pub fn least_plan(lp: &Lp, opts: &SolveOptions) -> Result<Solved, Error> {
     let started = Instant::now();
     if opts.log {
-        eprintln!("no search found a plan in time: writing the plan with no new tours (gap 100 %)");
+        let text = "no search found a plan in time: writing the plan with no new tours (gap 100 %)";
+        progress::event(
+            text,
+            serde_json::json!({"event": "fallback", "step": "no-new-tours", "message": text}),
+        );
     }
     let lows: Vec<f64> = lp.col_lo.clone();
     let budget = SolveOptions {
         mode: Mode::Lp,
-        log_json: false,
-        time_limit_s: opts.time_limit_s.max(120.0),
+        time_limit_s: opts.time_limit_s.max(budget::NO_NEW_TOURS_MIN_S),
         ..opts.clone()
     };
     let fixed = solve(&lp.with_integers_fixed(&lows, true), &budget, None)?;
@@ -392,7 +344,7 @@ pub fn least_plan(lp: &Lp, opts: &SolveOptions) -> Result<Solved, SolveError> {
 }
 
 /// Solves `lp` with HiGHS.
-pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, SolveError> {
+pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<Solved, Error> {
     let started = Instant::now();
     let integer = opts.mode == Mode::Mip;
     if lp.num_cols() == 0 {
@@ -424,11 +376,13 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     let status = match status {
         HighsModelStatus::Optimal => Status::Optimal,
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Err(SolveError::Infeasible)
+            return Err(Error::Infeasible("the model is infeasible".into()))
         }
-        HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
+        HighsModelStatus::Unbounded => {
+            return Err(Error::Infeasible("the model is unbounded".into()))
+        }
         HighsModelStatus::ReachedInterrupt => {
-            return Err(SolveError::Interrupted);
+            return Err(Error::Interrupted);
         }
         HighsModelStatus::ReachedTimeLimit
         | HighsModelStatus::ReachedIterationLimit
@@ -438,20 +392,14 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
         | HighsModelStatus::ObjectiveTarget => {
             // An LP stopped by a limit has no trustworthy plan (SPEC §6.21).
             if !has_solution || !integer {
-                return Err(SolveError::NoSolution(format!("{status:?}")));
+                return Err(Error::no_plan(format!("{status:?}")));
             }
             Status::Feasible
         }
-        other => {
-            return Err(SolveError::Other(format!(
-                "HiGHS ended with status {other:?}"
-            )))
-        }
+        other => return Err(Error::Other(format!("HiGHS ended with status {other:?}"))),
     };
     if !has_solution {
-        return Err(SolveError::NoSolution(
-            "the solver returned no feasible point".into(),
-        ));
+        return Err(Error::no_plan("the solver returned no feasible point"));
     }
     let gap = if integer && lp.integer.iter().any(|&b| b) {
         let g = solved.mip_gap();
@@ -489,7 +437,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
 }
 
 /// Hands `lp` to HiGHS through good_lp and takes the HiGHS model back out.
-fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, SolveError> {
+fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
     // Hand the model to HiGHS through good_lp.
     let mut vars = ProblemVariables::new();
     let cols: Vec<Variable> = (0..lp.num_cols())
@@ -527,21 +475,20 @@ fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, SolveError> {
     }
     problem
         .try_into_inner()
-        .map_err(|e| SolveError::Other(format!("HiGHS refused the model: {e}")))
+        .map_err(|e| Error::Other(format!("HiGHS refused the model: {e}")))
 }
 
 /// Writes `lp` as handed to HiGHS (MPS with the SPEC's names), without solving it.
-pub fn write_model(lp: &Lp, integer: bool, req: &MpsRequest) -> Result<(), SolveError> {
+pub fn write_model(lp: &Lp, integer: bool, req: &MpsRequest) -> Result<(), Error> {
     let mut model = to_highs(lp, integer)?;
     write_mps(&mut model, req)
 }
 
 /// Writes the model with family names to an MPS (or, by extension, LP) file.
-fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveError> {
+fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), Error> {
     let ptr = model.as_mut_ptr();
-    let cstr = |s: &str| {
-        CString::new(s).map_err(|_| SolveError::Other(format!("name with a NUL byte: {s}")))
-    };
+    let cstr =
+        |s: &str| CString::new(s).map_err(|_| Error::Other(format!("name with a NUL byte: {s}")));
     for (i, n) in req.col_names.iter().enumerate() {
         let n = cstr(n)?;
         // SAFETY: ptr is a live Highs instance; n is a valid C string for the call.
@@ -556,7 +503,7 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveErro
     // SAFETY: as above.
     let status = unsafe { highs_sys::Highs_writeModel(ptr, path.as_ptr()) };
     if status == highs_sys::kHighsStatusError {
-        return Err(SolveError::Other(format!(
+        return Err(Error::Other(format!(
             "cannot write the model to {}",
             req.path.display()
         )));
@@ -566,7 +513,7 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), SolveErro
 
 /// A MIP solve like [`solve`] (same options, text log and interrupt handling) that hands HiGHS
 /// a first incumbent: `start`, one value per column, feasible for `lp`. Used by the rotation
-/// heuristic (`crate::heuristic`), whose incumbents are always feasible.
+/// heuristic (`crate::strategy::search`), whose incumbents are always feasible.
 ///
 /// With `presolve`, HiGHS 1.16 has been seen to return a start as "optimal" with a wrong
 /// objective (SOLVER-NOTES): callers that turn it on check the returned values (rows and
@@ -577,7 +524,7 @@ pub fn solve_from(
     opts: &SolveOptions,
     start: &[f64],
     presolve: bool,
-) -> Result<Solved, SolveError> {
+) -> Result<Solved, Error> {
     let started = Instant::now();
     if lp.num_cols() == 0 || start.len() != lp.num_cols() {
         return solve(lp, opts, None);
@@ -591,31 +538,31 @@ pub fn solve_from(
     apply_options(&mut model, &mip_opts, true)?;
     model
         .try_set_option("presolve", if presolve { "on" } else { "off" })
-        .map_err(|e| SolveError::Other(format!("HiGHS option presolve: {e:?}")))?;
+        .map_err(|e| Error::Other(format!("HiGHS option presolve: {e:?}")))?;
     model
         .try_set_solution(Some(start), None, None, None)
-        .map_err(|e| SolveError::Other(format!("HiGHS refused the start: {e:?}")))?;
+        .map_err(|e| Error::Other(format!("HiGHS refused the start: {e:?}")))?;
     let solved = solve_with_callbacks(model, opts, started, false)?;
     let has_solution = solved.int_info_value(c"primal_solution_status").ok()
         == Some(HighsSolutionStatus::Feasible as i64);
     let status = match solved.status() {
         HighsModelStatus::Optimal => Status::Optimal,
         HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => {
-            return Err(SolveError::Infeasible)
+            return Err(Error::Infeasible("the model is infeasible".into()))
         }
-        HighsModelStatus::Unbounded => return Err(SolveError::Unbounded),
-        HighsModelStatus::ReachedInterrupt => return Err(SolveError::Interrupted),
+        HighsModelStatus::Unbounded => {
+            return Err(Error::Infeasible("the model is unbounded".into()))
+        }
+        HighsModelStatus::ReachedInterrupt => return Err(Error::Interrupted),
         other => {
             if !has_solution {
-                return Err(SolveError::NoSolution(format!("{other:?}")));
+                return Err(Error::no_plan(format!("{other:?}")));
             }
             Status::Feasible
         }
     };
     if !has_solution {
-        return Err(SolveError::NoSolution(
-            "the solver returned no feasible point".into(),
-        ));
+        return Err(Error::no_plan("the solver returned no feasible point"));
     }
     let bound = solved
         .double_info_value(c"mip_dual_bound")

@@ -1,0 +1,50 @@
+//! The time budget: every share of the time limit, in one place, so a reader sees at once how a
+//! run divides its minutes (figures behind each share: docs/performance.md).
+//!
+//! A solve's limit is the planner's (`--time-limit` or `[solver] time_limit_s`); the steps below
+//! take their shares of it in order. Two steps have floors of their own, because without them
+//! there is no plan at all: the LP that prices flows and stocks once the tours are fixed, and the
+//! fallbacks when a MIP found no plan in time. Those floors are why a run can take somewhat
+//! longer than its limit.
+
+/// Rotation-first: share of the limit for the rotation MIP (its relaxation and the search); the
+/// rest is for the whole model's LP with those tours fixed and the sustainment bound.
+pub const ROTATION_SHARE: f64 = 0.8;
+
+/// Rotation search: share of its own budget the LP relaxation leaves for the search of plans
+/// (at least [`SEARCH_RESERVE_MIN_S`], at most half).
+pub const SEARCH_RESERVE_SHARE: f64 = 0.15;
+pub const SEARCH_RESERVE_MIN_S: f64 = 5.0;
+
+/// Rolling horizon: share of the limit the windows divide evenly (at least
+/// [`WINDOW_MIN_S`] each); the whole-horizon LP with the tours fixed gets the rest.
+pub const ROLLING_WINDOWS_SHARE: f64 = 0.85;
+pub const WINDOW_MIN_S: f64 = 1.0;
+
+/// The whole model's LP with every tour fixed: what is left of the limit, but at least this share
+/// of it and at least [`FIXED_TOURS_LP_MIN_S`] (without it the plan has no flows).
+pub const FIXED_TOURS_LP_MIN_SHARE: f64 = 0.2;
+pub const FIXED_TOURS_LP_MIN_S: f64 = 60.0;
+
+/// Fallbacks when the MIP found no plan within the limit: the LP relaxation to round down gets
+/// at least this long, and the plan with no new tours at least [`NO_NEW_TOURS_MIN_S`].
+pub const ROUNDED_RELAXATION_MIN_S: f64 = 60.0;
+pub const NO_NEW_TOURS_MIN_S: f64 = 120.0;
+
+/// Bottlenecks: the whole model's relaxation gets this share of the limit (at least
+/// [`BOTTLENECK_MIN_S`]); the rotation model's relaxation, when that one does not finish,
+/// [`BOTTLENECK_ROTATION_SHARE`].
+pub const BOTTLENECK_WHOLE_SHARE: f64 = 0.15;
+pub const BOTTLENECK_ROTATION_SHARE: f64 = 0.2;
+pub const BOTTLENECK_MIN_S: f64 = 5.0;
+
+/// Sustainment search (rotation-first): runs only with at least this share of the limit (and
+/// [`SUSTAINMENT_SEARCH_MIN_S`]) left after room for one more fixed-tours LP, counted as
+/// [`FIXED_TOURS_LP_ROOM`] times the first one plus a second.
+pub const SUSTAINMENT_SEARCH_MIN_SHARE: f64 = 0.05;
+pub const SUSTAINMENT_SEARCH_MIN_S: f64 = 3.0;
+pub const FIXED_TOURS_LP_ROOM: f64 = 1.5;
+
+/// Sustainment bound: tried when the time left holds [`RELAXATION_ROOM`] times the first
+/// rotation relaxation plus a second.
+pub const RELAXATION_ROOM: f64 = 1.5;

@@ -1,0 +1,11 @@
+//! What every layer above may use: diagnostics, the error type, progress, signals and the text
+//! of numbers and CSV cells. Imports nothing else of rotaplan.
+
+pub mod budget;
+pub mod diag;
+pub mod error;
+pub mod progress;
+pub mod signal;
+pub mod text;
+
+pub use error::Error;

@@ -1,0 +1,169 @@
+//! `rotaplan solve SCENARIO`: exit 0 written, 2 input error, 3 infeasible, 4 no plan within the
+//! limits, 1 other (docs/operations.md, "Exit codes").
+
+use super::{exit, fail, summary};
+use crate::base::progress::{self, Style};
+use crate::base::{signal, Error};
+use crate::output::nation_load;
+use crate::pipeline;
+use crate::planfile::previous::load_previous;
+use crate::settings::{Overrides, Settings};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// `solve`'s arguments besides how progress is shown.
+pub struct Args {
+    pub scenario: PathBuf,
+    pub out: Option<PathBuf>,
+    pub overrides: Overrides,
+    /// Write the model as handed to HiGHS to this file.
+    pub mps: Option<PathBuf>,
+    /// A previous plan's output directory (nightly reruns).
+    pub previous: Option<PathBuf>,
+    /// Do nothing when `out` already holds the plan of these inputs and options.
+    pub skip_if_unchanged: bool,
+}
+
+/// Chooses how progress is shown: JSON for schedulers, nothing with `--quiet`, an updating line
+/// on a terminal, plain lines on a pipe; the solver's own log only when asked for.
+pub fn init_progress(
+    quiet: bool,
+    json: bool,
+    verbose: bool,
+    solver_log: Option<&Path>,
+) -> Result<(), Error> {
+    let style = if json {
+        Style::Json
+    } else if quiet {
+        Style::Quiet
+    } else if std::io::stderr().is_terminal() {
+        Style::Terminal
+    } else {
+        Style::Plain
+    };
+    let log: Option<Box<dyn std::io::Write + Send>> = match solver_log {
+        Some(path) => Some(Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| {
+                Error::Input(format!(
+                    "--solver-log {}: cannot create the file: {e}",
+                    path.display()
+                ))
+            })?,
+        ))),
+        None if verbose => Some(Box::new(std::io::stderr())),
+        None => None,
+    };
+    progress::init(style, log);
+    Ok(())
+}
+
+pub fn run(a: &Args) -> i32 {
+    let t0 = Instant::now();
+    signal::phase::enter_solving();
+    progress::phase("load", None);
+    let mut sc = match pipeline::load(&a.scenario, true) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let baseline = match &a.previous {
+        None => None,
+        Some(p) => match load_previous(&mut sc, p) {
+            Ok(b) => Some(b),
+            Err(diags) => {
+                let mut msg = String::new();
+                for e in diags.errors() {
+                    msg.push_str(&format!("{e}\n"));
+                }
+                msg.push_str(&format!("the previous plan in {} does not fit the scenario: nothing was solved or written", p.display()));
+                return fail(&Error::Input(msg));
+            }
+        },
+    };
+    let load_ms = t0.elapsed().as_millis() as u64;
+    let settings = match Settings::resolve(&sc, &a.overrides, true) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    if settings.rolling.is_some() && baseline.is_some() {
+        return fail(&Error::Input(
+            "--previous cannot be combined with a rolling horizon yet: solve the nightly rerun in one model; nothing was solved or written".to_string(),
+        ));
+    }
+    let out = a.out.clone().unwrap_or_else(|| pipeline::default_out(&sc));
+    let options = pipeline::options_json(&settings, a.previous.as_deref());
+    if a.skip_if_unchanged && pipeline::plan_is_current(&out, &sc, &options) {
+        let msg = format!(
+            "{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do",
+            sc.name,
+            out.display(),
+            &sc.input_hash[..12.min(sc.input_hash.len())]
+        );
+        progress::event(
+            &msg,
+            serde_json::json!({"event": "skipped", "out": out.display().to_string(), "input_hash": sc.input_hash}),
+        );
+        progress::finish();
+        println!("{msg}");
+        return exit::OK;
+    }
+    let extra = BTreeMap::from([("options".to_string(), options)]);
+    let mut outcome = match pipeline::solve_scenario(
+        &sc,
+        &settings,
+        load_ms,
+        a.mps.as_deref(),
+        baseline.as_ref(),
+        extra,
+    ) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let tw = Instant::now();
+    if let Err(e) = pipeline::write(&out, &mut outcome, tw) {
+        return fail(&e);
+    }
+    let s = &outcome.rendered.summary;
+    if s.status == "feasible" {
+        let msg = format!("stopped at a limit before proving optimality: the best plan found is written (status feasible, gap {:.2}%)", s.gap * 100.0);
+        progress::event(
+            &msg,
+            serde_json::json!({"event": "limit", "message": msg, "gap": s.gap}),
+        );
+    }
+    if progress::json() {
+        eprintln!(
+            "{}",
+            serde_json::json!({"event": "done", "status": s.status, "objective": s.objective, "gap": s.gap, "out": out.display().to_string(),
+                "elapsed_s": (t0.elapsed().as_secs_f64() * 1000.0).round() / 1000.0})
+        );
+    }
+    progress::finish();
+    let load = nation_load(&sc, &outcome.plan.tours);
+    let mut peaks: Vec<(String, f64)> = sc
+        .nations
+        .iter()
+        .enumerate()
+        .map(|(n, nat)| {
+            (
+                nat.code.clone(),
+                load[n]
+                    .iter()
+                    .map(|p| p.iter().sum::<f64>())
+                    .fold(0.0, f64::max),
+            )
+        })
+        .filter(|(_, v)| *v > 0.0)
+        .collect();
+    peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    print!(
+        "{}",
+        summary::summary_text(
+            &outcome.rendered.summary,
+            &out.display().to_string(),
+            &peaks
+        )
+    );
+    exit::OK
+}

@@ -1,0 +1,378 @@
+//! The `solve` pipeline, step by step: load → settings → build → strategy → extract → analyse →
+//! render → write. Kept apart from the command line so batch runs and tests use it as it is; it
+//! reports what went wrong as an [`Error`] and leaves exit codes and wording to `cli`.
+
+use crate::analysis::bottleneck;
+use crate::base::text::round9;
+use crate::base::{progress, signal, Error};
+use crate::model::{self, Model};
+use crate::output::{self, Rendered, SolveFacts, SummaryModel, Timings};
+use crate::plan::{self, Plan};
+use crate::planfile::previous::Baseline;
+use crate::scenario::{self, Mode, Scenario};
+use crate::settings::Settings;
+use crate::solve::{self, MpsRequest, Solved, Status};
+use crate::strategy::{self, Strategy};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A finished solve, before or after writing.
+pub struct Outcome {
+    pub rendered: Rendered,
+    pub plan: Plan,
+    pub solved: Solved,
+}
+
+/// Loads a scenario; warnings are reported as progress events when `warnings`, and errors come
+/// back as one input error listing every problem.
+pub fn load(dir: &Path, warnings: bool) -> Result<Scenario, Error> {
+    let out = scenario::load(dir);
+    if warnings {
+        for w in out.diags.warnings() {
+            progress::event(
+                &w.to_string(),
+                serde_json::json!({"event": "warning", "message": w.to_string()}),
+            );
+        }
+    }
+    match out.scenario {
+        Some(s) => Ok(s),
+        None => {
+            let n = out.diags.errors().count();
+            let mut msg = String::new();
+            for e in out.diags.errors() {
+                msg.push_str(&e.to_string());
+                msg.push('\n');
+            }
+            msg.push_str(&format!(
+                "{n} error(s) in {}: nothing was solved or written",
+                dir.display()
+            ));
+            Err(Error::Input(msg))
+        }
+    }
+}
+
+/// Builds, solves and renders a loaded scenario (writes nothing). `extra` holds summary.json
+/// sections the caller adds (`options`).
+pub fn solve_scenario(
+    sc: &Scenario,
+    settings: &Settings,
+    load_ms: u64,
+    mps: Option<&Path>,
+    baseline: Option<&Baseline>,
+    extra: BTreeMap<String, serde_json::Value>,
+) -> Result<Outcome, Error> {
+    let mut extra = extra;
+    let opts = &settings.solve;
+    let t0 = Instant::now();
+    progress::phase("build", None);
+    let m = model::build_with(sc, opts.mode, settings.formulation, baseline, true);
+    let build_ms = t0.elapsed().as_millis() as u64;
+    report_model(&m, build_ms);
+    if let Some(problem) = m.magnitude_problem() {
+        return Err(Error::Input(format!(
+            "{problem}\nnothing was solved or written"
+        )));
+    }
+    let t1 = Instant::now();
+    progress::phase("solve", Some(opts.time_limit_s));
+    let strategy = strategy::resolve(settings.strategy, opts, &m);
+    let mut solved =
+        search(sc, settings, &m, strategy, mps, baseline, &mut extra).map_err(after_solve)?;
+    let solve_ms = t1.elapsed().as_millis() as u64;
+    let t2 = Instant::now();
+    let plan = extract(sc, &m, &solved, baseline, &mut extra);
+    let t3 = Instant::now();
+    progress::phase("bottlenecks", None);
+    let bottlenecks = analyse(&m, &mut solved, settings, strategy);
+    let bottleneck_ms = t3.elapsed().as_millis() as u64;
+    if let Some(list) = &bottlenecks {
+        extra.insert("bottlenecks".to_string(), bottleneck::json(&m, list, 10));
+    }
+    let timings = Timings {
+        load: load_ms,
+        build: build_ms,
+        solve: solve_ms,
+        bottlenecks: bottleneck_ms,
+        write: (t2.elapsed() - t3.elapsed()).as_millis() as u64,
+    };
+    let facts = SolveFacts {
+        status: solved.status.as_str(),
+        gap: solved.gap,
+        model: SummaryModel {
+            variables: m.lp.num_cols(),
+            integer_variables: if m.mode == Mode::Mip {
+                m.lp.num_integer()
+            } else {
+                0
+            },
+            constraints: m.lp.num_rows(),
+            nonzeros: m.lp.nonzeros(),
+            formulation: m.form.as_str().to_string(),
+        },
+    };
+    let mut rendered = output::render(sc, &plan, facts, timings, extra);
+    if let Some(list) = &bottlenecks {
+        rendered.files.insert(
+            "bottlenecks.csv".to_string(),
+            bottleneck::csv(&m, list).text.into_bytes(),
+        );
+    }
+    Ok(Outcome {
+        rendered,
+        plan,
+        solved,
+    })
+}
+
+/// The model's size, once built.
+fn report_model(m: &Model, build_ms: u64) {
+    let ints = if m.mode == Mode::Mip {
+        m.lp.num_integer()
+    } else {
+        0
+    };
+    progress::event(
+        &format!(
+            "model: {} variables ({ints} integer), {} constraints, {} nonzeros, {} form, built in {build_ms} ms",
+            m.lp.num_cols(),
+            m.lp.num_rows(),
+            m.lp.nonzeros(),
+            m.form.as_str(),
+        ),
+        serde_json::json!({"event": "model", "variables": m.lp.num_cols(), "integer_variables": ints, "constraints": m.lp.num_rows(),
+            "nonzeros": m.lp.nonzeros(), "formulation": m.form.as_str(), "build_ms": build_ms}),
+    );
+}
+
+/// Solves the built model by the resolved strategy (window by window when a rolling horizon is
+/// set), writing it as MPS first when asked; records the strategy in `extra`.
+fn search(
+    sc: &Scenario,
+    settings: &Settings,
+    m: &Model,
+    strategy: Strategy,
+    mps: Option<&Path>,
+    baseline: Option<&Baseline>,
+    extra: &mut BTreeMap<String, serde_json::Value>,
+) -> Result<Solved, Error> {
+    let opts = &settings.solve;
+    let mps_req = mps.map(|p| MpsRequest {
+        path: p.to_path_buf(),
+        col_names: (0..m.lp.num_cols()).map(|c| m.col_name(c)).collect(),
+        row_names: (0..m.lp.num_rows()).map(|r| m.row_name(r)).collect(),
+    });
+    if opts.mode == Mode::Mip {
+        let name = if settings.rolling.is_some() {
+            "rolling-horizon"
+        } else {
+            strategy.as_str()
+        };
+        extra.insert("strategy".to_string(), serde_json::json!(name));
+    }
+    match settings.rolling {
+        Some(rolling) => {
+            if let Some(req) = &mps_req {
+                solve::write_model(&m.lp, true, req)?;
+            }
+            // Every window is searched the way the whole model would be: a window has fewer
+            // tour starts but the same structure.
+            let (solved, report) =
+                strategy::rolling::solve(sc, opts, settings.formulation, rolling, strategy, m)?;
+            extra.insert("rolling".to_string(), report);
+            Ok(solved)
+        }
+        None => strategy::solve_model(
+            sc,
+            opts,
+            settings.formulation,
+            baseline,
+            m,
+            strategy,
+            mps_req.as_ref(),
+        ),
+    }
+}
+
+/// A solve that ended without a plan, in the words a planner needs: nothing was written, and
+/// for an infeasible model, why that can only be a conflict of fixed inputs.
+fn after_solve(e: Error) -> Error {
+    match e {
+        Error::Infeasible(m) => Error::Infeasible(format!(
+            "{m}. Every shortfall is priced, so this means fixed inputs conflict with a hard limit; run `rotaplan check` on the scenario. Nothing was written."
+        )),
+        Error::Interrupted => Error::Other(format!("{}. Nothing was written.", Error::Interrupted)),
+        other => other.map_message(|m| format!("{m}. Nothing was written.")),
+    }
+}
+
+/// The plan in the planner's terms, with the change penalty of a nightly rerun; warns when the
+/// objective evaluated on the plan differs from the solver's (a modelling bug the user should
+/// know of).
+fn extract(
+    sc: &Scenario,
+    m: &Model,
+    solved: &Solved,
+    baseline: Option<&Baseline>,
+    extra: &mut BTreeMap<String, serde_json::Value>,
+) -> Plan {
+    let mut plan = model::extract(m, &solved.values);
+    // The solver's objective leaves out what no decision changes: the cost of the tours under
+    // way at the start, and (nightly reruns) previous tours the new model cannot hold at all.
+    let mut constant: f64 = plan
+        .tours
+        .iter()
+        .filter(|t| t.initial)
+        .map(|t| plan::deployment_cost(sc, t))
+        .sum();
+    if let Some(base) = baseline {
+        let (changed, list) = plan::changes::changes(sc, base, &plan.tours);
+        plan.terms.change_penalty = changed * sc.stability.change_penalty;
+        let held: BTreeSet<(usize, usize, usize, usize)> = m
+            .triples
+            .iter()
+            .flat_map(|x| {
+                x.x.iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.is_some())
+                    .map(move |(t, _)| (x.nation, x.unit_type, x.site, t))
+            })
+            .collect();
+        constant += base
+            .planned
+            .iter()
+            .filter(|(k, _)| !held.contains(k))
+            .map(|(_, (a, _))| a * sc.stability.change_penalty)
+            .sum::<f64>();
+        let pinned: f64 = base.pinned.values().sum();
+        extra.insert(
+            "stability".to_string(),
+            serde_json::json!({
+                "previous": base.dir.display().to_string(),
+                "tours_carried_over": base.carried,
+                "tours_pinned": pinned,
+                "tours_changed": round9(changed),
+                "changes": list,
+            }),
+        );
+    }
+    let ours = plan.terms.total();
+    let theirs = solved.solver_objective + constant;
+    if (ours - theirs).abs() > 1e-6 * ours.abs().max(1.0) + 1e-3 {
+        let msg = format!("warning: objective evaluated on the plan ({ours}) differs from the solver's ({theirs})");
+        progress::event(
+            &msg,
+            serde_json::json!({"event": "warning", "message": msg}),
+        );
+    }
+    plan
+}
+
+/// Bottlenecks: which rows bind and what relaxing them is worth. The LP relaxation solved on
+/// the way also bounds the optimum, so it may tighten the reported gap (never less honestly).
+/// A failure here costs the bottleneck list, not the plan.
+fn analyse(
+    m: &Model,
+    solved: &mut Solved,
+    settings: &Settings,
+    strategy: Strategy,
+) -> Option<Vec<bottleneck::Bottleneck>> {
+    let opts = &settings.solve;
+    // The whole model's relaxation prices every row and bounds the gap best, but on coupled
+    // models past about a million nonzeros it rarely finishes in its share: rotation-first and
+    // rolling-horizon solves of those go straight to the rotation relaxation.
+    let whole = m.lp.nonzeros() <= strategy::WHOLE_RELAXATION_UP_TO
+        || (strategy != Strategy::RotationFirst && settings.rolling.is_none());
+    // A rotation-first solve's search already tried the rotation relaxation with a larger share
+    // of the limit: when it did not finish there, this step's share would not either.
+    let rotation_tried =
+        strategy::goes_rotation_first(opts, m, strategy) && settings.rolling.is_none();
+    match bottleneck::find(m, solved, opts, whole, rotation_tried) {
+        Ok((list, relaxation)) => {
+            if let Some(lower) = relaxation.filter(|&b| b > solved.bound) {
+                let upper = solved.solver_objective;
+                solved.bound = lower;
+                solved.gap = solve::relative_gap(upper, lower);
+                if Status::for_gap(solved.gap, opts.mip_gap) == Status::Optimal {
+                    solved.status = Status::Optimal;
+                }
+            }
+            Some(list)
+        }
+        Err(e) => {
+            let msg = format!("warning: bottlenecks not computed ({e})");
+            progress::event(
+                &msg,
+                serde_json::json!({"event": "warning", "message": msg}),
+            );
+            None
+        }
+    }
+}
+
+/// Serialises the summary and writes every file atomically into `out`.
+pub fn write(out: &Path, outcome: &mut Outcome, write_started: Instant) -> Result<(), Error> {
+    if !signal::phase::enter_writing() {
+        // A signal's watchdog is ending the process (exit 1, nothing written): do not start.
+        loop {
+            std::thread::park();
+        }
+    }
+    progress::phase("write", None);
+    outcome.rendered.summary.timings_ms.write += write_started.elapsed().as_millis() as u64;
+    let mut files = outcome.rendered.files.clone();
+    let json = serde_json::to_string_pretty(&outcome.rendered.summary)
+        .map_err(|e| Error::Other(e.to_string()))?;
+    files.insert("summary.json".to_string(), format!("{json}\n").into_bytes());
+    output::write_atomically(out, &files).map_err(|e| {
+        Error::Other(format!(
+            "cannot write the plan to {}: {e}; nothing was written",
+            out.display()
+        ))
+    })
+}
+
+/// What a plan depends on besides the scenario's files, kept as `options` in summary.json so
+/// `solve --skip-if-unchanged` can tell whether a rerun would redo the same work. `previous` is
+/// the previous plan's directory (`--previous`), fingerprinted by its deployments.csv.
+pub fn options_json(settings: &Settings, previous: Option<&Path>) -> serde_json::Value {
+    use sha2::{Digest, Sha256};
+    let opts = &settings.solve;
+    let prev = previous.map(|p| match std::fs::read(p.join("deployments.csv")) {
+        Ok(bytes) => Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+        Err(_) => String::new(),
+    });
+    serde_json::json!({
+        "mode": opts.mode.as_str(),
+        "time_limit_s": opts.time_limit_s,
+        "mip_gap": opts.mip_gap,
+        "threads": opts.threads,
+        "formulation": settings.formulation.as_str(),
+        "rolling": settings.rolling.map(|r| serde_json::json!({"window": r.window, "step": r.step})),
+        "previous_plan_sha256": prev,
+    })
+}
+
+/// Whether `out` already holds a plan of exactly these inputs, options and rotaplan version.
+pub fn plan_is_current(out: &Path, sc: &Scenario, options: &serde_json::Value) -> bool {
+    let Ok(text) = std::fs::read_to_string(out.join("summary.json")) else {
+        return false;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return false;
+    };
+    v["input_hash"].as_str() == Some(sc.input_hash.as_str())
+        && v["version"].as_str() == Some(env!("CARGO_PKG_VERSION"))
+        && v.get("options") == Some(options)
+        && out.join("deployments.csv").is_file()
+}
+
+/// The default output directory: `outputs/<scenario name>`.
+pub fn default_out(sc: &Scenario) -> PathBuf {
+    PathBuf::from("outputs").join(&sc.name)
+}
