@@ -466,7 +466,7 @@ pub fn run(args: &BatchArgs) -> i32 {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
-            return super::exit_code(&e);
+            return exit::exit_code(&e);
         }
     };
     let mut d = Diags::default();

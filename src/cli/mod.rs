@@ -4,6 +4,7 @@
 mod batch;
 mod check;
 mod diff;
+pub mod exit;
 mod generate;
 mod solve;
 pub mod summary;
@@ -13,6 +14,7 @@ use crate::base::{progress, signal, Error};
 use crate::model::Formulation;
 use crate::scenario::{Mode, Strategy};
 use clap::{Parser, Subcommand};
+use exit::fail;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -139,33 +141,6 @@ fn parse_nonneg(s: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("expected a number ≥ 0, got `{s}`")),
     }
-}
-
-/// Exit codes of rotaplan's commands (docs/operations.md, "Exit codes").
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const OTHER: i32 = 1;
-    pub const INPUT: i32 = 2;
-    pub const INFEASIBLE: i32 = 3;
-    pub const NO_SOLUTION: i32 = 4;
-}
-
-/// The exit code of an error: the one place errors become numbers.
-pub fn exit_code(e: &Error) -> i32 {
-    match e {
-        Error::Input(_) => exit::INPUT,
-        Error::Infeasible(_) => exit::INFEASIBLE,
-        Error::NoPlan(_) => exit::NO_SOLUTION,
-        Error::Interrupted | Error::Other(_) => exit::OTHER,
-    }
-}
-
-/// Reports a failed run on stderr (as a JSON `error` event with `--log-format json`); returns
-/// its exit code.
-fn fail(e: &Error) -> i32 {
-    let code = exit_code(e);
-    progress::error(&e.to_string(), code);
-    code
 }
 
 /// Runs the command line; returns the process's exit code.

@@ -1,7 +1,8 @@
 //! `rotaplan solve SCENARIO`: exit 0 written, 2 input error, 3 infeasible, 4 no plan within the
 //! limits, 1 other (docs/operations.md, "Exit codes").
 
-use super::{exit, fail, summary};
+use super::exit::{self, fail};
+use super::summary;
 use crate::base::progress::{self, Style};
 use crate::base::{signal, Error};
 use crate::output::nation_load;

@@ -1,7 +1,7 @@
 //! Reading the plan out of a solution vector: tours with concrete unit numbers, shortfalls,
 //! flows and stocks in the planner's terms, with every objective term recomputed from them.
 
-use super::Model;
+use super::vars::Model;
 use crate::plan::{assign_units, clean, shortfalls, terms, Flows, Plan, Terms, Tour};
 use crate::scenario::Mode;
 

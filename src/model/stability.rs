@@ -2,7 +2,7 @@
 //! tour added or removed relative to the baseline. Only used with `solve --previous`.
 
 use super::lp::{RowKind, Var};
-use super::Model;
+use super::vars::Model;
 use crate::planfile::previous::Baseline;
 use std::collections::BTreeMap;
 

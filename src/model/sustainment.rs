@@ -5,39 +5,11 @@
 //! on-ground counts; the balance, unmet and days-of-supply rows then use that one column, so
 //! every row here stays short whatever the force size.
 
-use super::lp::{Col, RowKind, Var};
-use super::Model;
+use super::lp::{RowKind, Var};
+use super::vars::{Model, NetVars};
 use crate::scenario::Network;
 
 const INF: f64 = f64::INFINITY;
-
-/// Sustainment columns, indexed densely by (commodity, node or arc or supply row, period).
-#[derive(Debug, Clone, Default)]
-pub struct NetVars {
-    pub commodities: usize,
-    pub nodes: usize,
-    pub arcs: usize,
-    pub periods: usize,
-    pub demand: Vec<Option<Col>>,
-    /// Constant part of demand (initial tours), tons per (k, w, t).
-    pub demand_const: Vec<f64>,
-    pub flow: Vec<Option<Col>>,
-    /// Depot output per (supply row, t); the row fixes the commodity.
-    pub output: Vec<Option<Col>>,
-    pub stock: Vec<Option<Col>>,
-    pub unmet: Vec<Option<Col>>,
-    pub dos_short: Vec<Option<Col>>,
-}
-
-impl NetVars {
-    pub fn kwt(&self, k: usize, w: usize, t: usize) -> usize {
-        (k * self.nodes + w) * self.periods + t
-    }
-
-    pub fn kat(&self, k: usize, a: usize, t: usize) -> usize {
-        (k * self.arcs + a) * self.periods + t
-    }
-}
 
 /// Adds every sustainment family to the model.
 pub fn build(m: &mut Model) {
