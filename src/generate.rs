@@ -1,7 +1,7 @@
 //! `rotaplan generate`: writes a synthetic but plausible coalition scenario of any size.
 //!
 //! The generator exists for demos, tests and benchmarks. From five counts and a seed it produces
-//! `scenario.toml` and every CSV table of SPEC §2 with the shape of a real rotation problem: mixed
+//! `scenario.toml` and every CSV table of docs/inputs.md with the shape of a real rotation problem: mixed
 //! domains, roles shared by several unit types, nations joining late or leaving early, caveats, a
 //! coalition troop cap, tours already under way, and a layered supply network (depots → hubs →
 //! reception points → site nodes) with a port, airlift and a seasonal arc.
@@ -10,7 +10,7 @@
 //! arithmetic that reaches a file is either integer or rounded to a few decimals, so the same
 //! parameters give byte-identical files on every platform and toolchain.
 //!
-//! Validity (SPEC §6) is kept by construction: unique codes, `*` only in limits.csv, handover <
+//! Validity (docs/inputs.md) is kept by construction: unique codes, `*` only in limits.csv, handover <
 //! tour, initial tours well inside their pools, max_deployed, limits, caveats and reception
 //! capacity, initial stocks within storage, every site node reachable from a depot without relying
 //! on a windowed arc, no self-loops or duplicate (from, to, mode) arcs, plain decimal numbers.
@@ -107,7 +107,7 @@ pub fn validate_params(p: &GenParams) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes a valid synthetic scenario directory (scenario.toml + every CSV table of SPEC §2) into
+/// Writes a valid synthetic scenario directory (scenario.toml + every CSV table of docs/inputs.md) into
 /// `out` (created if missing; existing files overwritten).
 pub fn generate(out: &Path, p: &GenParams) -> io::Result<()> {
     validate_params(p).map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
@@ -184,7 +184,7 @@ impl Rng {
 // Scenario model (kept in memory so tests can check invariants without parsing CSV)
 
 /// An activity window in periods: active in `from..to` (`to` exclusive); `None` is unbounded.
-/// Written as from = start(from), to = start(to) − 1 day, so each bound is exact (SPEC §6.1).
+/// Written as from = start(from), to = start(to) − 1 day, so each bound is exact (docs/model.md#time-and-periods).
 #[derive(Debug, Clone, Copy, Default)]
 struct Window {
     from: Option<usize>,
@@ -496,7 +496,7 @@ fn build(p: &GenParams) -> Scenario {
             });
         }
         if rng.chance(0.2) {
-            // A surge on top of the steady requirement: repeated rows add up (SPEC §6.15).
+            // A surge on top of the steady requirement: repeated rows add up (docs/model.md#coverage).
             requirements.push(Requirement {
                 site: s,
                 role: site_roles[0],
@@ -1372,7 +1372,7 @@ mod tests {
         assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
     }
 
-    /// Structural invariants of SPEC §6 that the generator keeps by construction.
+    /// Structural invariants of docs/inputs.md that the generator keeps by construction.
     #[test]
     fn generated_scenarios_are_consistent() {
         let cases = [

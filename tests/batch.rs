@@ -1,4 +1,4 @@
-//! `rotaplan batch` and `rotaplan batch-merge` (issue 6): every override kind against hand-worked
+//! `rotaplan batch` and `rotaplan batch-merge`: every override kind against hand-worked
 //! effects, the sweeps, failing variants, input errors, shards, and the scenario writer.
 
 mod common;

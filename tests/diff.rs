@@ -1,4 +1,4 @@
-//! `rotaplan diff OLD NEW` on hand-made plans (issue 6): tours added, removed and moved.
+//! `rotaplan diff OLD NEW` on hand-made plans: tours added, removed and moved.
 
 mod common;
 

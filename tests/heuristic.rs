@@ -1,4 +1,4 @@
-//! The rotation-first heuristic (issue 7, src/heuristic.rs) through the binary: its plans keep
+//! The rotation-first heuristic (src/strategy/search.rs) through the binary: its plans keep
 //! every hard constraint (`rotaplan verify`), and the gap it reports is against a valid lower
 //! bound (the LP relaxation), never against the plan itself.
 

@@ -1,4 +1,4 @@
-//! What nightly jobs need from `solve` (issue 6): identical bytes for identical inputs, the input
+//! What nightly jobs need from `solve`: identical bytes for identical inputs, the input
 //! hash, `--skip-if-unchanged`, `--log-format json`, and a clean end on SIGTERM/SIGINT.
 
 mod common;
@@ -72,7 +72,7 @@ fn same_inputs_give_the_same_bytes_and_the_inputs_hash() {
         }
     }
     assert_eq!(summary_sans_timings(&a), summary_sans_timings(&b));
-    // SPEC §6.22: SHA-256 over scenario.toml and each present table, in file-name order, each
+    // docs/outputs.md#how-files-are-written: SHA-256 over scenario.toml and each present table, in file-name order, each
     // preceded by its name.
     let mut h = Sha256::new();
     for (name, text) in &sc.files {

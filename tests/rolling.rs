@@ -1,4 +1,4 @@
-//! Rolling horizon (issue 7): what one window commits must carry over exactly into the next —
+//! Rolling horizon: what one window commits must carry over exactly into the next —
 //! tours under way, dwell clocks, stocks and tons in transit — and the stitched plan must pass
 //! `rotaplan verify` over the whole horizon.
 //!

@@ -1,4 +1,4 @@
-//! Rotation integration tests (issue 2): small scenarios whose optimum is worked out by hand in
+//! Rotation integration tests: small scenarios whose optimum is worked out by hand in
 //! the comments, solved by the binary and checked by `rotaplan verify` (see `common`).
 //!
 //! Conventions used throughout: `start` = 2027-01-04 (a Monday), P = 7 unless stated, so period t
@@ -551,7 +551,7 @@ fn reception_capacity_staggers_rotations() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A tour that ended before `start` still keeps its unit busy through its dwell (SPEC §6.3).
+// A tour that ended before `start` still keeps its unit busy through its dwell (docs/model.md#initial_tours).
 //
 // L = 2 (14 days), D = 4 (28 days), pool 1, T = 4, tours cost 1. The only unit arrived on
 // 2026-12-07 = start(−4): on the ground −4..−3 (it left on start(−2) − 1 = 2026-12-20), busy
@@ -604,7 +604,7 @@ fn initial_tour_ended_before_start_keeps_its_unit_in_dwell() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Repeated requirement rows add up; the shortfall goes to the lowest priority (SPEC §6.15).
+// Repeated requirement rows add up; the shortfall goes to the lowest priority (docs/model.md#coverage).
 //
 // T = 2, L = 2, pool 1: one unit covers S1 in both periods. Two rows ask S1 for 1 infantry each,
 // priority 3 and 1: coverage.csv shows required 2, covered 1, shortfall 1 per period, and the
@@ -647,7 +647,7 @@ fn repeated_requirements_add_up_and_lowest_priority_is_left_short() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Durations round up to whole periods, ignoring float noise (SPEC §1, §6.2).
+// Durations round up to whole periods, ignoring float noise (docs/model.md#time-and-periods).
 //
 // P = 7: tour_days 14.0000000001 is 2 periods (noise), handover 0.5 day is 1 period (rounds up).
 // T = 3, S1 needs 1 from 2027-01-11 (period 1) on; the tour begun in 0 covers 1 only (its first
@@ -749,7 +749,7 @@ fn lp_objective_is_never_above_mip() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Identical runs give identical bytes (SPEC §5, §6.22), on a case with many equal-cost optima.
+// Identical runs give identical bytes (docs/outputs.md), on a case with many equal-cost optima.
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -807,7 +807,7 @@ fn identical_runs_give_identical_bytes() {
 
 // ---------------------------------------------------------------------------------------------
 // Reception with one-period tours: the arrival and the departure fall in the same period and
-// both count (SPEC §6.14).
+// both count (docs/model.md#reception).
 //
 // T = 3, tour 7 days → L = 1, no dwell, 70 troops, tours cost 1, S1 needs 1 in every period.
 // Each tour moves 70 in and 70 out in its one period: 140. With pax_per_day 10 (70 a period) no
@@ -858,7 +858,7 @@ fn one_period_tours_arrive_and_leave_in_the_same_period() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Departures of initial tours count against reception; their arrivals do not (SPEC §6.14).
+// Departures of initial tours count against reception; their arrivals do not (docs/model.md#reception).
 //
 // T = 3, L = 4 (28 days), no dwell, 70 troops, POD takes 10 × 7 = 70 troops a period, tours
 // cost 1, S1 needs 2 in every period. One unit arrived on 2026-12-14 = start(−3): on the ground
@@ -919,7 +919,7 @@ fn departures_of_initial_tours_use_reception_capacity() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Costs (SPEC §6.17): cost_per_day for on-ground periods inside the horizon, initial tours
+// Costs (docs/model.md#objective): cost_per_day for on-ground periods inside the horizon, initial tours
 // included; cost_per_tour for new tours only, in full even when clipped.
 //
 // T = 2, L = 4 (28 days), cost_per_day 1, cost_per_tour 100. The initial unit arrived on
@@ -963,7 +963,7 @@ fn costs_per_day_inside_the_horizon_and_per_tour_in_full() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Unit numbering (SPEC §6.18): initial tours first, in deployed.csv order, then new tours by start
+// Unit numbering (docs/outputs.md#unit-numbering): initial tours first, in deployed.csv order, then new tours by start
 // period, then site code, each taking the lowest-numbered free unit.
 //
 // T = 3, L = 2 (14 days), no dwell, pool 2, tours cost 1. deployed.csv line 2 puts a unit at S2,
@@ -1010,7 +1010,7 @@ fn units_are_numbered_initial_first_then_by_start_and_site() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Limits count both units of a relief in place (SPEC §6.12).
+// Limits count both units of a relief in place (docs/model.md#contingent_limits).
 //
 // T = 5, L = 3 (21 days), H = 1 (7 days), no dwell, 100 troops, pool 2, tours cost 1; S1 needs 1.
 // The initial unit arrived on 2026-12-28 = start(−1): on the ground −1..1, covering 0..1. Without
@@ -1059,7 +1059,7 @@ fn limits_count_both_units_of_a_relief_in_place() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// max_deployed counts initial tours (SPEC §6.12).
+// max_deployed counts initial tours (docs/model.md#contingent_limits).
 //
 // T = 3, L = 2 (14 days), no dwell, pool 3, max_deployed 1, tours cost 1; S1 needs 2. The initial
 // unit arrived on 2026-12-28 = start(−1) is on the ground −1..0, so no new tour may begin in 0;
@@ -1098,7 +1098,7 @@ fn max_deployed_counts_initial_tours() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// `lp` mode output (SPEC §5, §6.18): one row per (nation, unit type, site, start) with fractional
+// `lp` mode output (docs/outputs.md): one row per (nation, unit type, site, start) with fractional
 // units and a blank unit; initial tours keep one row per deployed.csv row.
 //
 // The coalition case above: the relaxation must have 2.5 units on the ground in every period
@@ -1150,7 +1150,7 @@ fn lp_deployments_are_fractional_without_unit_names() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// summary.json holds the keys of SPEC §5.
+// summary.json holds the keys of docs/outputs.md.
 // ---------------------------------------------------------------------------------------------
 
 #[test]

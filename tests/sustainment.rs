@@ -1,4 +1,4 @@
-//! Sustainment (SPEC §3 constraint 6) on hand-checkable networks.
+//! Sustainment (docs/model.md constraint 6) on hand-checkable networks.
 //!
 //! Every case uses one-day periods (period_days = 1) so that tons/day × P is simply tons per
 //! period, and a fixed force: one battalion already on the ground for the whole horizon

@@ -1,6 +1,6 @@
-//! Validation integration tests (issue 2): every input error is reported by `check` and `solve`
+//! Validation integration tests: every input error is reported by `check` and `solve`
 //! as `file:line: column: message` with exit code 2, and `solve` writes nothing; the reading rules
-//! of SPEC §6 (BOM, `;` files, short rows, …) are accepted where they should be; no input,
+//! of docs/inputs.md (BOM, `;` files, short rows, …) are accepted where they should be; no input,
 //! however malformed, makes rotaplan panic.
 //!
 //! Each test starts from a small valid scenario (`base()`, or `net()` with the supply network)
@@ -971,7 +971,7 @@ fn an_initial_tour_needs_an_offer() {
     );
 }
 
-// ----- SPEC §6.1–6.9: reading files --------------------------------------------------------
+// ----- docs/model.md#time-and-periods: reading files --------------------------------------------------------
 
 #[test]
 fn windows_without_a_period_start_warn() {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Build rotaplan's model with PuLP, to compare model-build time with rotaplan's (issue 7).
+"""Build rotaplan's model with PuLP, to compare model-build time with rotaplan's.
 
-Reads a rotaplan scenario directory (scenario.toml + CSV tables, SPEC §2) and builds the same
-model as `rotaplan solve --mode mip --formulation expanded` (SPEC §3, src/model/mod.rs and
+Reads a rotaplan scenario directory (scenario.toml + CSV tables, docs/inputs.md) and builds the same
+model as `rotaplan solve --mode mip --formulation expanded` (docs/model.md, src/model/mod.rs and
 src/model/sustainment.rs): the same columns with the same pruning, bounds and costs, the same rows
 with the same coefficients and right-hand sides, named as rotaplan names them in its MPS file.
 It does not solve.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# rotaplan's model build against the same model built with PuLP (issue 7). See README.md here.
+# rotaplan's model build against the same model built with PuLP. See README.md here.
 #
 #   bash bench/python/run.sh
 #

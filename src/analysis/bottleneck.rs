@@ -1,4 +1,4 @@
-//! Bottlenecks: which single capacity, if raised, would improve the plan most (issue 3).
+//! Bottlenecks: which single capacity, if raised, would improve the plan most.
 //!
 //! Marginal values come from LP duals: d(objective)/d(right-hand side), turned into "objective
 //! improvement per extra ton/day, troop or unit" of the input row that sets that right-hand side.
@@ -25,8 +25,8 @@ fn rotation_relaxation_duals(
     opts: &SolveOptions,
     seconds: f64,
 ) -> Option<(Vec<f64>, f64)> {
-    // Written out and solved by simplex: measured fastest for this LP (reassurance-10k 1.2 s
-    // against 16.6 s aggregated by interior point; frontline-100k 75 s against 98 s).
+    // Written out and solved by simplex: measured fastest for this LP
+    // (docs/performance.md#measurements-behind-constants-in-the-code).
     let rotation = crate::model::build_with(
         m.sc,
         m.mode,

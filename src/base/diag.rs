@@ -1,6 +1,6 @@
 //! Problems found in a scenario, collected so `check` can report every one at once.
 //!
-//! Each problem is printed as `file:line: column: message` (SPEC §4); parts that do not apply
+//! Each problem is printed as `file:line: column: message` (docs/inputs.md, "Errors and warnings"); parts that do not apply
 //! (a file-level problem has no line) are left out.
 
 use std::fmt;

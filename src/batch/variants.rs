@@ -491,7 +491,7 @@ pub fn apply(base: &Scenario, v: &Variant, d: &mut Diags) -> Option<Scenario> {
     for o in &v.overrides {
         match &o.change {
             Change::WithdrawNation { nation, from } => {
-                // Tours under way stay (SPEC §6.10): only new tours need availability.
+                // Tours under way stay (docs/model.md#tour_variables): only new tours need availability.
                 let cut = before(from.unwrap_or(sc.start));
                 let nat = &mut sc.nations[*nation];
                 nat.available_to = Some(nat.available_to.map_or(cut, |t| t.min(cut)));
@@ -512,7 +512,7 @@ pub fn apply(base: &Scenario, v: &Variant, d: &mut Diags) -> Option<Scenario> {
                         continue;
                     }
                     // Split the row's window into the parts before, inside and after the scaling
-                    // window; rows add up (SPEC §6.7), so the split keeps every other period as is.
+                    // window; rows add up (docs/inputs.md#rules-across-tables), so the split keeps every other period as is.
                     let lo = max_opt(r.from, *from);
                     let hi = min_opt(r.to, *to);
                     if matches!((lo, hi), (Some(a), Some(b)) if b < a) {
@@ -653,7 +653,7 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 /// Makes closed arcs unusable in the periods their closures cover.
 ///
 /// An arc is usable in the periods its own window holds, less those any closure window holds
-/// (both tested on period starts, SPEC §6.1). What remains is one or more runs of consecutive
+/// (both tested on period starts, docs/model.md#time-and-periods). What remains is one or more runs of consecutive
 /// periods. None: the arc is removed. One: the arc keeps it as its window. Several: arcs.csv
 /// allows one row per (from, to, mode), so each further run goes through a relay node of its
 /// own (`FROM~TO~MODE~2`, a hub without storage): FROM→relay carries the arc's capacity, cost

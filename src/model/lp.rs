@@ -66,7 +66,7 @@ pub enum Var {
     },
 }
 
-/// What a row stands for, named after the SPEC §3 constraint families.
+/// What a row stands for, named after the docs/model.md constraint families.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowKind {
     Pool { offer: u32, t: u32 },

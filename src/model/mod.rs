@@ -1,7 +1,7 @@
-//! Building the LP/MIP of SPEC §3 from a scenario.
+//! Building the LP/MIP of docs/model.md from a scenario.
 //!
 //! [`build`] makes the tour variables, then calls one function per constraint family, named as
-//! in the SPEC (`pool`, `max_deployed`, `coverage`, `contingent_limits`, `reception` here, the
+//! in docs/model.md (`pool`, `max_deployed`, `coverage`, `contingent_limits`, `reception` here, the
 //! sustainment family in [`sustainment`]). Quantities that several families need (units on the
 //! ground, covering, busy) come from small expression helpers, so the choice between the
 //! written-out and the aggregated formulation ([`Formulation`]) lives in those helpers only.

@@ -176,7 +176,7 @@ impl Model<'_> {
         }
     }
 
-    /// Constraint 5, reception: troops arriving plus leaving through a node per period (SPEC §6.14).
+    /// Constraint 5, reception: troops arriving plus leaving through a node per period (docs/model.md#reception).
     pub(super) fn reception(&mut self) {
         let sc = self.sc;
         let Some(net) = &sc.network else { return };

@@ -1,4 +1,4 @@
-//! Sustainment, constraint 6 of SPEC §3: multi-commodity flows per period over the supply
+//! Sustainment, constraint 6 of docs/model.md: multi-commodity flows per period over the supply
 //! network, fed by depot output and stocks, drawn down by the troops the plan puts on the ground.
 //!
 //! Demand gets a variable of its own per (commodity, node, period), defined once from the

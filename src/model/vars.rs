@@ -153,7 +153,7 @@ impl<'s> Model<'s> {
         self.initial = ini;
     }
 
-    /// x[n,u,s,t]: tour starts, created only where a tour is possible (SPEC §3, §6.10), with
+    /// x[n,u,s,t]: tour starts, created only where a tour is possible (docs/model.md), with
     /// their cost: cost_per_day for each on-ground period inside the horizon, plus cost_per_tour.
     ///
     /// Pruned, without changing the optimum: tours outside the nation's availability; tours that
@@ -414,7 +414,7 @@ impl<'s> Model<'s> {
 }
 
 impl Model<'_> {
-    /// The column's name in the SPEC's terms, e.g. `x[GBR,armd_bn,KYIV,12]`.
+    /// The column's name as docs/model.md writes it, e.g. `x[GBR,armd_bn,KYIV,12]`.
     pub fn col_name(&self, c: usize) -> String {
         let sc = self.sc;
         let tri = |i: u32| {
@@ -461,7 +461,7 @@ impl Model<'_> {
         }
     }
 
-    /// The row's name after its SPEC family, e.g. `pool[GBR,armd_bn,12]`, `limit[line4,30]`.
+    /// The row's name after its constraint family (docs/model.md), e.g. `pool[GBR,armd_bn,12]`, `limit[line4,30]`.
     pub fn row_name(&self, r: usize) -> String {
         let sc = self.sc;
         let net = sc.network.as_ref();

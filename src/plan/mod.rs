@@ -19,7 +19,7 @@ pub struct Tour {
     pub initial: bool,
 }
 
-/// The objective, term by term (SPEC §3; summary.json `terms`).
+/// The objective, term by term (docs/model.md; summary.json `terms`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Terms {
     pub coverage_penalty: f64,
@@ -80,7 +80,7 @@ pub fn clean(v: f64) -> f64 {
 }
 
 /// Gives each unit tour the lowest-numbered unit of its (nation, unit type) that is free (not on
-/// tour or in dwell) for the whole tour + dwell window (SPEC §6.18). Tours must be in numbering order.
+/// tour or in dwell) for the whole tour + dwell window (docs/outputs.md#unit-numbering). Tours must be in numbering order.
 pub fn assign_units(sc: &Scenario, tours: &mut [Tour]) {
     use std::collections::HashMap;
     let mut busy: HashMap<(usize, usize), Vec<Vec<(i64, i64)>>> = HashMap::new();
@@ -117,7 +117,7 @@ pub fn covered(sc: &Scenario, tours: &[Tour], site: usize, role: &str, t: i64) -
 }
 
 /// Shortfall per requirement row and period: what the tours leave uncovered, put on the lowest
-/// priority rows first (as the optimiser does, SPEC §6.15).
+/// priority rows first (as the optimiser does, docs/model.md#coverage).
 pub fn shortfalls(sc: &Scenario, tours: &[Tour]) -> Vec<Vec<f64>> {
     use std::collections::BTreeMap;
     let tn = sc.periods;
@@ -157,7 +157,7 @@ pub fn shortfalls(sc: &Scenario, tours: &[Tour]) -> Vec<Vec<f64>> {
     short
 }
 
-/// cost_per_day of a tour for its on-ground days inside the horizon (SPEC §6.17).
+/// cost_per_day of a tour for its on-ground days inside the horizon (docs/model.md#objective).
 pub fn deployment_cost(sc: &Scenario, tour: &Tour) -> f64 {
     let Some(off) = sc.offer_of(tour.nation, tour.unit_type) else {
         return 0.0;

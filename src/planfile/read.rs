@@ -106,7 +106,7 @@ pub struct PlanFiles {
     pub warnings: Diags,
 }
 
-/// Half of 0.001: the most a number written to 3 decimals can be off (SPEC §6.20).
+/// Half of 0.001: the most a number written to 3 decimals can be off (docs/outputs.md#how-files-are-written).
 pub const HALF_MILLI: f64 = 0.0005;
 
 /// Reads every file of the plan verify uses; `Err` lists why the plan cannot be read.

@@ -1,4 +1,4 @@
-//! Loading a scenario directory and checking every input rule in one pass (SPEC §2, §6).
+//! Loading a scenario directory and checking every input rule in one pass (docs/inputs.md).
 //!
 //! Loading never stops at the first problem: each table is read, each row checked, and every
 //! problem recorded, so `rotaplan check` can list them all. Rows with errors are dropped, which
@@ -22,7 +22,7 @@ pub struct LoadOutcome {
 
 /// The header file of a scenario directory.
 pub const TOML: &str = "scenario.toml";
-/// Every table a scenario directory may hold (SPEC §2).
+/// Every table a scenario directory may hold (docs/inputs.md).
 pub const TABLES: [&str; 13] = [
     "nations.csv",
     "unit_types.csv",
@@ -1547,7 +1547,7 @@ impl Cx<'_> {
     }
 }
 
-/// Warns about date windows that contain no period start: they are never active (SPEC §6.1).
+/// Warns about date windows that contain no period start: they are never active (docs/model.md#time-and-periods).
 fn check_windows(s: &Scenario, d: &mut Diags) {
     let never = |from: Option<NaiveDate>, to: Option<NaiveDate>| -> bool {
         (from.is_some() || to.is_some()) && !(0..s.periods as i64).any(|t| s.active(from, to, t))
@@ -1621,7 +1621,7 @@ fn lines_of(tours: &[&InitialTour]) -> String {
     parts.join("; ")
 }
 
-/// Initial tours are fixed: if they alone break a hard constraint, no plan can exist (SPEC §6.13).
+/// Initial tours are fixed: if they alone break a hard constraint, no plan can exist (docs/inputs.md#rules-across-tables).
 pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
     let horizon = 0..s.periods as i64;
     let on_ground = |it: &InitialTour, t: i64| {
@@ -1728,7 +1728,7 @@ pub fn check_initial_tours(s: &Scenario, d: &mut Diags) {
             }
         }
     }
-    // Reception: only departures of initial tours fall inside the horizon (SPEC §6.14).
+    // Reception: only departures of initial tours fall inside the horizon (docs/model.md#reception).
     if let Some(net) = &s.network {
         for (w, node) in net.nodes.iter().enumerate() {
             let Some(pax) = node.pax_per_day else {

@@ -1,7 +1,7 @@
-//! The scenario: everything a planner gives rotaplan, loaded and validated once (SPEC §1–2, §6).
+//! The scenario: everything a planner gives rotaplan, loaded and validated once (docs/model.md#time-and-periods).
 //!
 //! After [`load`] succeeds every reference is an index, every duration is in periods, and every
-//! rule of SPEC §6 that concerns inputs alone has been checked, so later stages never re-validate.
+//! rule of docs/inputs.md that concerns inputs alone has been checked, so later stages never re-validate.
 
 mod load;
 pub mod rolling;
@@ -70,7 +70,7 @@ impl Mode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
     /// `rotation-first` for large models with a supply network, `mip` for the others
-    /// (README, "Performance").
+    /// (docs/performance.md).
     Auto,
     /// HiGHS's branch and bound on the whole model.
     Mip,
@@ -98,7 +98,7 @@ impl Strategy {
     }
 }
 
-/// Prices of the soft constraints (SPEC §2 `[penalties]`).
+/// Prices of the soft constraints (docs/inputs.md `[penalties]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Penalties {
     /// Per role-unit short per day, times the requirement's priority.
@@ -135,7 +135,7 @@ pub struct Nation {
     pub line: usize,
 }
 
-/// A kind of unit with its tour rhythm, already turned into periods (SPEC §1).
+/// A kind of unit with its tour rhythm, already turned into periods (docs/model.md#time-and-periods).
 #[derive(Debug, Clone)]
 pub struct UnitType {
     pub code: String,
@@ -328,7 +328,7 @@ pub struct Commodity {
 
 /// Tons sent before `start` that arrive at `node` in `period` (≥ 0): only a rolling-horizon
 /// window has these, carried over from the window before it; a scenario read from files has none
-/// (nothing is in transit at `start`, SPEC §6.16).
+/// (nothing is in transit at `start`, docs/model.md#flows).
 #[derive(Debug, Clone)]
 pub struct InTransit {
     pub node: usize,
@@ -378,17 +378,17 @@ pub struct Scenario {
     pub limits: Vec<Limit>,
     pub deployed: Vec<InitialTour>,
     pub network: Option<Network>,
-    /// SHA-256 over scenario.toml and each present table (SPEC §6.22), hex.
+    /// SHA-256 over scenario.toml and each present table (docs/outputs.md#how-files-are-written), hex.
     pub input_hash: String,
 }
 
-/// Days to periods, rounding up and ignoring float noise below 1e-9 (SPEC §6.2).
+/// Days to periods, rounding up and ignoring float noise below 1e-9 (docs/model.md#time-and-periods).
 pub fn periods_up(days: f64, period_days: u32) -> usize {
     let p = days / period_days as f64;
     (p - 1e-9).ceil().max(0.0) as usize
 }
 
-/// Days to periods, rounding down and ignoring float noise below 1e-9 (transit, SPEC §1).
+/// Days to periods, rounding down and ignoring float noise below 1e-9 (transit, docs/model.md#time-and-periods).
 pub fn periods_down(days: f64, period_days: u32) -> usize {
     let p = days / period_days as f64;
     (p + 1e-9).floor().max(0.0) as usize
@@ -400,14 +400,14 @@ impl Scenario {
         self.start + Duration::days(t * self.period_days as i64)
     }
 
-    /// The period a date falls in, floored also before `start` (SPEC §6.1).
+    /// The period a date falls in, floored also before `start` (docs/model.md#time-and-periods).
     pub fn period_of(&self, d: NaiveDate) -> i64 {
         (d - self.start)
             .num_days()
             .div_euclid(self.period_days as i64)
     }
 
-    /// Whether a `from`/`to` window is active in period t: `from ≤ start(t) ≤ to` (SPEC §1).
+    /// Whether a `from`/`to` window is active in period t: `from ≤ start(t) ≤ to` (docs/model.md#time-and-periods).
     pub fn active(&self, from: Option<NaiveDate>, to: Option<NaiveDate>, t: i64) -> bool {
         let s = self.period_start(t);
         from.is_none_or(|f| f <= s) && to.is_none_or(|e| s <= e)

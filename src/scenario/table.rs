@@ -1,4 +1,4 @@
-//! Reading one CSV table the way spreadsheets save them (SPEC §2, §6.4–6.5).
+//! Reading one CSV table the way spreadsheets save them (docs/inputs.md–6.5).
 //!
 //! Every cell-level rule lives here, once: BOM, `;` files, trimming, short rows, cells beyond the
 //! header, decimal commas, finite numbers, whole numbers, ISO dates and booleans. Callers get typed

@@ -1,4 +1,4 @@
-//! Writing a [`Scenario`] back as a scenario directory in the SPEC §2 format.
+//! Writing a [`Scenario`] back as a scenario directory in the docs/inputs.md format.
 //!
 //! `rotaplan batch` changes a loaded scenario in memory (one variant's overrides) and writes the
 //! result as an ordinary scenario directory that `rotaplan solve` and `rotaplan check` read like

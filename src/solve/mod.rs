@@ -3,7 +3,7 @@
 //! good_lp builds the HiGHS problem from our [`Lp`]; we then take the HiGHS model out of it
 //! (`into_inner`) because a planner needs what good_lp's own `solve()` hides: the objective the
 //! solver reports, the MIP gap, the log on stderr, a clean stop on SIGINT/SIGTERM, row duals, and
-//! an MPS file with the SPEC's row and column names.
+//! an MPS file with the row and column names of docs/model.md.
 
 use crate::base::signal::interrupted;
 use crate::base::Error;
@@ -31,7 +31,7 @@ pub struct SolveOptions {
     /// HiGHS `solver` for LPs: "simplex", "ipm" or "choose" (None = HiGHS's default).
     pub lp_solver: Option<&'static str>,
     /// Share of MIP effort HiGHS spends on primal heuristics (its default 0.05 often finds no
-    /// good plan on rotation models; 0.3 measured best: README, "Performance").
+    /// good plan on rotation models; 0.3 measured best: docs/performance.md).
     pub heuristic_effort: f64,
 }
 
@@ -390,7 +390,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
         | HighsModelStatus::ReachedMemoryLimit
         | HighsModelStatus::ObjectiveBound
         | HighsModelStatus::ObjectiveTarget => {
-            // An LP stopped by a limit has no trustworthy plan (SPEC §6.21).
+            // An LP stopped by a limit has no trustworthy plan (docs/model.md#bounds-and-gap).
             if !has_solution || !integer {
                 return Err(Error::no_plan(format!("{status:?}")));
             }
@@ -478,7 +478,7 @@ fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
         .map_err(|e| Error::Other(format!("HiGHS refused the model: {e}")))
 }
 
-/// Writes `lp` as handed to HiGHS (MPS with the SPEC's names), without solving it.
+/// Writes `lp` as handed to HiGHS (MPS with the names of docs/model.md), without solving it.
 pub fn write_model(lp: &Lp, integer: bool, req: &MpsRequest) -> Result<(), Error> {
     let mut model = to_highs(lp, integer)?;
     write_mps(&mut model, req)
@@ -516,7 +516,7 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), Error> {
 /// heuristic (`crate::strategy::search`), whose incumbents are always feasible.
 ///
 /// With `presolve`, HiGHS 1.16 has been seen to return a start as "optimal" with a wrong
-/// objective (SOLVER-NOTES): callers that turn it on check the returned values (rows and
+/// objective (docs/performance.md#tried-and-dropped): callers that turn it on check the returned values (rows and
 /// objective) themselves and must not use `bound`. With presolve off `bound` is HiGHS's proven
 /// bound for `lp` as given.
 pub fn solve_from(

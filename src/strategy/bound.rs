@@ -1,4 +1,4 @@
-//! A lower bound of the whole model that counts sustainment, for rotation-first solves (issue 7).
+//! A lower bound of the whole model that counts sustainment, for rotation-first solves.
 //!
 //! The rotation relaxation bounds tours and shortfalls only: every ton moved, stored or left
 //! unmet is outside it, so on a model whose network costs a few per cent of the objective the

@@ -38,8 +38,8 @@ pub fn resolve(asked: Strategy, opts: &SolveOptions, m: &Model) -> Strategy {
 }
 
 /// Nonzeros up to which the bottleneck step tries the whole model's relaxation after a
-/// rotation-first or rolling-horizon solve (gen-S, 0.3M: it tightens the bound from 32 % to
-/// under 1 %).
+/// rotation-first or rolling-horizon solve: below it the relaxation is quick and tightens the
+/// bound a great deal (docs/performance.md#measurements-behind-constants-in-the-code).
 pub const WHOLE_RELAXATION_UP_TO: usize = 1_000_000;
 
 /// Whether [`solve_model`] takes the rotation-first path: the strategy asks for it and there is

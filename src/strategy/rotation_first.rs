@@ -43,7 +43,7 @@ pub fn rotation_first(
         time_limit_s: opts.time_limit_s * budget::ROTATION_SHARE,
         ..opts.clone()
     };
-    // The LP relaxation, then restricted MIPs around it (src/heuristic.rs): HiGHS's branch and
+    // The LP relaxation, then restricted MIPs around it ([`super::search`]): HiGHS's branch and
     // bound on the whole rotation MIP spends a coalition-size time limit before its first good plan.
     let r = match search::solve_rotation(&rotation, &rot_opts) {
         Ok(r) => r,
@@ -105,9 +105,8 @@ fn with_rotation_plan(
 
 /// The rotation search again, from the plan in hand, with each tour start's cost raised by the
 /// sustainment it adds near that plan (the tangent's π·G), within what is left of the limit
-/// after room for one more fixed-tours LP. The search alone picks tours blind to the network: at
-/// frontline-100k with 300 s it covered 147 more role-unit-weeks (−15.3 M) for 23,191 t more
-/// unmet supply (+23.2 M). Raised costs are only an estimate (exact while each node stays on the
+/// after room for one more fixed-tours LP. The search alone picks tours blind to the network, and
+/// can buy coverage the network cannot feed (docs/performance.md#strategies). Raised costs are only an estimate (exact while each node stays on the
 /// same side of its limits), so the plan found is kept only when the whole model's LP with its
 /// tours fixed costs less; the bound is untouched.
 #[allow(clippy::too_many_arguments)]

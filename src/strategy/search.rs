@@ -1,4 +1,4 @@
-//! An LP-guided primal heuristic for the rotation MIP of rotation-first solves (issue 7).
+//! An LP-guided primal heuristic for the rotation MIP of rotation-first solves.
 //!
 //! HiGHS's branch and bound on the rotation MIP of a coalition-size scenario spends its time
 //! limit in presolve and the root LP and returns a poor plan. Here the LP relaxation is solved
@@ -7,11 +7,7 @@
 //! sites or roles at a time with everything else fixed at the best plan so far. See [`search`]
 //! and [`solve_rotation`].
 //!
-//! Measured (2 cores, one thread; the rotation part of the objective): frontline-100k at 60 s,
-//! relaxation 25 s, plan 2.95 % above it (4.5 % with presolve off in the restricted MIPs and a
-//! 1e-4 gap in each; HiGHS alone: 99.99 %, no bound beyond the root); at 120 s 1.4 %; reassurance-10k proven optimal in 21 s (HiGHS alone: 39 s); coalition-30k 2.7 %
-//! after 9 s. The relaxation of the largest generated size (10M nonzeros) takes 150 s: within a
-//! minute the search starts from the plan with no new tours and the gap stays 100 %.
+//! Why it is built this way, and what it achieves at each size: docs/performance.md#strategies.
 
 use crate::base::{budget, progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
@@ -334,9 +330,8 @@ pub struct Relaxation {
 }
 
 /// From this many nonzeros on, the written-out relaxation is solved in cumulative form by
-/// interior point rather than by dual simplex (measured: 1.1M nonzeros 0.8 s simplex vs 6.5 s,
-/// 2.5M 2.8 s vs 13 s, 4.0M 52 s vs 25 s, on the rotation models of reassurance-10k,
-/// coalition-30k and frontline-100k).
+/// interior point rather than by dual simplex (the crossover measured:
+/// docs/performance.md#measurements-behind-constants-in-the-code).
 pub const CUMULATIVE_FROM_NONZEROS: usize = 3_000_000;
 
 /// Solves the rotation model's LP relaxation within `seconds`: dual simplex on the written-out
@@ -503,7 +498,7 @@ pub struct SearchStats {
 }
 
 /// Solves `lp` within [lo, hi] as a MIP from `start` (feasible and inside the bounds). The plan
-/// it returns is checked here, not taken on HiGHS's word (see SOLVER-NOTES on warm starts): the
+/// it returns is checked here, not taken on HiGHS's word (see docs/performance.md on warm starts): the
 /// rows are re-checked and the objective is evaluated on the values. `None`: nothing usable.
 fn restricted_mip(
     lp: &Lp,
@@ -517,10 +512,10 @@ fn restricted_mip(
         return Ok(None);
     }
     let first: Vec<f64> = rs.cols.iter().map(|&c| start.values[c]).collect();
-    // Presolve on: measured 2.2× as many restricted MIPs in the same time on frontline-100k
-    // (282 against 129 at 60 s; rotation gap 3.3 % against 4.5 %). Its known fault, a start
-    // returned as "optimal" (SOLVER-NOTES), costs at most this neighbourhood: the values are
-    // re-checked below and no bound is taken from here.
+    // Presolve on: measured to fit about twice as many restricted MIPs in the same time
+    // (docs/performance.md#strategies). Its known fault, a start returned as "optimal" with a
+    // wrong objective, costs at most this neighbourhood: the values are re-checked below and no
+    // bound is taken from here.
     let r = match crate::solve::solve_from(&rs.lp, opts, &first, true) {
         Ok(r) => r,
         Err(Error::Interrupted) => return Err(Error::Interrupted),
@@ -591,9 +586,7 @@ pub fn search(
         }
     };
     // Restricted MIPs stop within 0.1 % of their own optimum (or the requested gap when
-    // tighter): measured at 60 s, 1e-3 against 1e-4 / 1e-2 gave frontline-100k 2.95 % against
-    // 3.33 % / 4.54 % above the relaxation, gen-L 5.24 % against 5.45 %, coalition-30k and
-    // reassurance-10k unchanged.
+    // tighter): measured better than 1e-4 and 1e-2 (docs/performance.md#strategies).
     let sub_opts = |seconds: f64| SolveOptions {
         mode: Mode::Mip,
         log: false,

@@ -1,8 +1,8 @@
 //! Checks on the tours: the rows themselves, initial tours, named units, pool, max deployed,
-//! contingent limits and caveats, reception, and coverage (SPEC §3 constraints 1–5).
+//! contingent limits and caveats, reception, and coverage (docs/model.md constraints 1–5).
 //!
 //! Everything is recounted from deployments.csv rows with plain loops: a tour begun in τ is on
-//! the ground in τ..τ+L−1, covers in τ+H..τ+L−1 and keeps its unit busy in τ..τ+L+D−1 (SPEC §3);
+//! the ground in τ..τ+L−1, covers in τ+H..τ+L−1 and keeps its unit busy in τ..τ+L+D−1 (docs/model.md);
 //! only periods 0..T−1 are checked.
 
 use super::findings::{date_of, day, last_day, qty, Findings};
@@ -17,7 +17,7 @@ pub struct Forces {
     pub ground: Vec<Vec<Vec<f64>>>,
     /// How many rows make up each `ground` count (each may be rounded to 3 decimals in lp plans).
     pub ground_rows: Vec<Vec<Vec<u32>>>,
-    /// Shortfall per requirement row and period, put on the lowest priority first (SPEC §6.15).
+    /// Shortfall per requirement row and period, put on the lowest priority first (docs/model.md#coverage).
     pub short: Vec<Vec<f64>>,
 }
 
@@ -145,7 +145,7 @@ fn check_row(sc: &Scenario, plan: &PlanFiles, x: &Tour, f: &mut Findings) {
         );
     }
     if x.initial {
-        return; // initial tours are kept as given (SPEC §6.10); check_initial compares them
+        return; // initial tours are kept as given (docs/model.md#tour_variables); check_initial compares them
     }
     if x.start < 0 || x.start >= sc.periods as i64 {
         f.violation(
@@ -553,7 +553,7 @@ fn check_limit(sc: &Scenario, plan: &PlanFiles, lim: &Limit, f: &mut Findings) {
 }
 
 /// Reception (constraint 5): troops arriving (tours begun in t) plus leaving (last on-ground period t), over
-/// the sites received at a node, ≤ pax_per_day·P (SPEC §6.14).
+/// the sites received at a node, ≤ pax_per_day·P (docs/model.md#reception).
 fn check_reception(sc: &Scenario, plan: &PlanFiles, f: &mut Findings) {
     let Some(net) = &sc.network else { return };
     let tn = sc.periods as i64;

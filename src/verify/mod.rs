@@ -1,4 +1,4 @@
-//! `rotaplan verify SCENARIO_DIR OUT_DIR`: an independent checker of a written plan (SPEC §4).
+//! `rotaplan verify SCENARIO_DIR OUT_DIR`: an independent checker of a written plan (README, "Commands and exit codes").
 //!
 //! Planners open deployments.csv in a spreadsheet, move a battalion, swap a nation, and want to
 //! know at once what that breaks; and the project needs an oracle that shares no code with the

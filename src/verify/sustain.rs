@@ -1,4 +1,4 @@
-//! Checks on flows.csv and stocks.csv (SPEC §3 constraint 6): arcs, arc capacities, storage,
+//! Checks on flows.csv and stocks.csv (docs/model.md constraint 6): arcs, arc capacities, storage,
 //! unmet demand, and the stock balance at every (commodity, node, period) — with depot output,
 //! which the plan does not write, derived from the balance.
 //!

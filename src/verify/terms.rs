@@ -1,9 +1,9 @@
-//! The objective, term by term, recomputed from the plan's rows (SPEC §3 objective, §6.17), and
+//! The objective, term by term, recomputed from the plan's rows (docs/model.md objective, §6.17), and
 //! compared with summary.json. A mismatch is a warning: after an edit the summary is stale, and
 //! the recomputed terms are what the edited plan costs.
 //!
 //! Tolerance: 1e-6 relative with a 1e-3 absolute floor, plus what the CSV rounding can explain.
-//! Numbers in the CSVs are rounded to 3 decimals (SPEC §6.20), so a term summed from N rounded
+//! Numbers in the CSVs are rounded to 3 decimals (docs/outputs.md#how-files-are-written), so a term summed from N rounded
 //! numbers at price p may be off by up to 0.0005·N·p; each term carries that allowance. Whole
 //! units (mip plans) are exact, so coverage, deployment and tour costs get no allowance there.
 
