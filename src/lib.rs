@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod bottleneck;
 pub mod bound;
+pub mod cellsafe;
 pub mod diag;
 pub mod diff;
 pub mod generate;

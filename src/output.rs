@@ -41,7 +41,8 @@ pub fn fmt_num(v: f64) -> String {
     s
 }
 
-/// CSV rendering with RFC 4180 quoting where a cell needs it.
+/// CSV rendering with RFC 4180 quoting where a cell needs it; a text cell that a spreadsheet
+/// would read as a formula is neutralised ([`crate::cellsafe::safe_cell`]).
 #[derive(Default)]
 pub struct Csv {
     pub text: String,
@@ -61,6 +62,7 @@ impl Csv {
                 self.text.push(',');
             }
             first = false;
+            let cell = crate::cellsafe::safe_cell(&cell);
             if cell.contains([',', '"', '\n', '\r']) {
                 let _ = write!(self.text, "\"{}\"", cell.replace('"', "\"\""));
             } else {

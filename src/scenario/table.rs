@@ -321,7 +321,8 @@ impl Table {
         }
     }
 
-    /// A code cell (nation, site, …): required, and `*` is refused (it is the wildcard).
+    /// A code cell (nation, site, …): required, `*` is refused (it is the wildcard), and only the
+    /// safe alphabet of [`crate::cellsafe::code_problem`] is accepted.
     pub fn code(&self, row: &Row, col: &str, d: &mut Diags) -> Option<String> {
         let s = self.text(row, col, d)?;
         if s == "*" {
@@ -331,6 +332,10 @@ impl Table {
                 Some(col),
                 "`*` is not a valid code here",
             );
+            return None;
+        }
+        if let Some(problem) = crate::cellsafe::code_problem(&s) {
+            d.error(&self.file, Some(row.line), Some(col), problem);
             return None;
         }
         Some(s)
