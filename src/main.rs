@@ -335,6 +335,11 @@ fn solve(
     }
     let form = run::formulation(&sc, ov);
     let out = out.unwrap_or_else(|| run::default_out(&sc));
+    // One run at a time into `out`, and a wrong `--out` found before any solver time is spent.
+    let _out_lock = match rotaplan::outdir::prepare(&out) {
+        Ok(lock) => lock,
+        Err(msg) => return fail(json, exit::OTHER, &msg),
+    };
     let options = run::options_json(&opts, form, previous.as_deref());
     if nightly.skip_if_unchanged && run::plan_is_current(&out, &sc, &options) {
         let msg = format!(
