@@ -2,8 +2,11 @@
 //! of numbers and CSV cells. Imports nothing else of rotaplan.
 
 pub mod budget;
+pub mod cellsafe;
 pub mod diag;
 pub mod error;
+pub mod number;
+pub mod outdir;
 pub mod progress;
 pub mod signal;
 pub mod text;

@@ -1,6 +1,7 @@
 //! Numbers and cells as people read them: CSV cells a spreadsheet opens as they are, and
 //! figures for a terminal.
 
+pub use super::number::parse_number;
 use std::fmt::Write as _;
 
 /// A number for CSV: at most 3 decimals, rounded half away from zero, trailing zeros trimmed.
@@ -32,7 +33,8 @@ pub fn fmt_num(v: f64) -> String {
     s
 }
 
-/// CSV rendering with RFC 4180 quoting where a cell needs it.
+/// CSV rendering with RFC 4180 quoting where a cell needs it; a text cell that a spreadsheet
+/// would read as a formula is neutralised ([`super::cellsafe::safe_cell`]).
 #[derive(Default)]
 pub struct Csv {
     pub text: String,
@@ -52,6 +54,7 @@ impl Csv {
                 self.text.push(',');
             }
             first = false;
+            let cell = super::cellsafe::safe_cell(&cell);
             if cell.contains([',', '"', '\n', '\r']) {
                 let _ = write!(self.text, "\"{}\"", cell.replace('"', "\"\""));
             } else {
@@ -92,6 +95,8 @@ pub fn thousands(v: f64) -> String {
         out
     }
 }
+
+
 
 #[cfg(test)]
 mod tests {

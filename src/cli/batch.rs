@@ -58,6 +58,10 @@ pub struct BatchArgs {
     /// Solver time limit per variant, seconds.
     #[arg(long = "time-limit")]
     pub time_limit: Option<f64>,
+    /// Wall-clock seconds a variant's process may run before it is stopped and reported as
+    /// `timed_out` (default: none). Covers a solve that does not return within its --time-limit.
+    #[arg(long = "variant-timeout", value_parser = super::lifeline::parse_timeout)]
+    pub variant_timeout: Option<f64>,
     /// Relative MIP gap per variant.
     #[arg(long)]
     pub gap: Option<f64>,
@@ -498,6 +502,20 @@ pub fn run(args: &BatchArgs) -> i32 {
         eprintln!("rotaplan batch: cannot create {}: {e}", args.out.display());
         return exit::OTHER;
     }
+    // Shards of one batch share `out`; the same shard run twice at once must not.
+    let summary_name = shard.map_or("batch_summary.csv".to_string(), |(i, n)| {
+        format!("batch_summary.shard-{i}-of-{n}.csv")
+    });
+    let _summary_lock = match crate::base::outdir::lock_beside(&args.out, &summary_name) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!(
+                "rotaplan batch: {}",
+                crate::base::outdir::lock_message(&e, &args.out)
+            );
+            return exit::OTHER;
+        }
+    };
     for &k in &mine {
         let dir = args.out.join(&jobs[k].name).join("scenario");
         let _ = std::fs::remove_dir_all(&dir);
@@ -710,6 +728,7 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job) -> Row {
     if args.skip_if_unchanged {
         cmd.arg("--skip-if-unchanged");
     }
+    super::lifeline::end_with_parent(&mut cmd);
     cmd.stdin(Stdio::null())
         .stdout(Stdio::from(log))
         .stderr(Stdio::from(log2));
@@ -726,12 +745,14 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job) -> Row {
         }
     };
     let mut forwarded = false;
+    let mut overdue = super::lifeline::Deadline::new(args.variant_timeout);
     let status = loop {
         match child.try_wait() {
             Ok(Some(st)) => break Ok(st),
             Ok(None) => {}
             Err(e) => break Err(e),
         }
+        overdue.enforce(&mut child, t0);
         if !forwarded && crate::base::signal::interrupted().load(Ordering::Relaxed) {
             terminate(child.id());
             forwarded = true;
@@ -777,8 +798,11 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job) -> Row {
         },
         other => {
             // A failed variant must not leave an older plan that could be taken for its result.
+            // (Leftovers of its killed write first: a plan they would put back goes too.)
+            crate::base::outdir::clean_leftovers(&plan);
             let _ = std::fs::remove_dir_all(&plan);
             let (status, code) = match other {
+                _ if overdue.fired() => ("timed_out", other.unwrap_or(-1)),
                 Some(2) => ("input_error", 2),
                 Some(3) => ("infeasible", 3),
                 Some(4) => ("no_solution", 4),
@@ -791,6 +815,7 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job) -> Row {
                 None => ("failed", -1),
             };
             let msg = match other {
+                _ if overdue.fired() => overdue.message(),
                 None => "the solver process was killed by a signal".to_string(),
                 _ => first_line("no message"),
             };
@@ -900,6 +925,7 @@ fn write_summary(file: &Path, rows: &[Row]) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "summary".into());
     let tmp = file.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    crate::base::outdir::clean_stale_temp_files(file);
     std::fs::write(&tmp, csv.text)?;
     std::fs::rename(&tmp, file).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);

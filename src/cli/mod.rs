@@ -5,6 +5,7 @@ mod batch;
 mod check;
 mod diff;
 pub mod exit;
+mod lifeline;
 mod generate;
 mod solve;
 pub mod summary;

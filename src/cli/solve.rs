@@ -93,6 +93,11 @@ pub fn run(a: &Args) -> i32 {
         ));
     }
     let out = a.out.clone().unwrap_or_else(|| pipeline::default_out(&sc));
+    // One run at a time into `out`, and a wrong `--out` found before any solver time is spent.
+    let _out_lock = match crate::base::outdir::prepare(&out) {
+        Ok(lock) => lock,
+        Err(msg) => return fail(&Error::Other(msg)),
+    };
     let options = pipeline::options_json(&settings, a.previous.as_deref());
     if a.skip_if_unchanged && pipeline::plan_is_current(&out, &sc, &options) {
         let msg = format!(

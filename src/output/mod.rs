@@ -459,38 +459,9 @@ pub fn render(
     Rendered { files, summary }
 }
 
-/// Writes `files` into `out` atomically: a temporary sibling directory is filled, then renamed
-/// into place; an older plan at `out` is replaced only once the new one is complete.
+/// Writes `files` into `out` atomically: a temporary sibling directory is filled, then swapped
+/// into place; an older plan at `out` is replaced only once the new one is complete
+/// ([`crate::base::outdir::replace_dir`]).
 pub fn write_atomically(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "plan".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = (|| {
-        std::fs::create_dir(&tmp)?;
-        for (file, bytes) in files {
-            std::fs::write(tmp.join(file), bytes)?;
-        }
-        if out.exists() {
-            std::fs::rename(out, &old)?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, out) {
-            let _ = std::fs::rename(&old, out);
-            return Err(e);
-        }
-        let _ = std::fs::remove_dir_all(&old);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+    crate::base::outdir::replace_dir(out, files)
 }

@@ -1152,6 +1152,11 @@ impl Cx<'_> {
             };
             let zone = match t.text(r, "zone", d) {
                 Some(s) if s == "*" => Some(None),
+                Some(s) if crate::base::cellsafe::code_problem(&s).is_some() => {
+                    let problem = crate::base::cellsafe::code_problem(&s).unwrap_or_default();
+                    d.error(&t.file, Some(r.line), Some("zone"), problem);
+                    None
+                }
                 Some(s) => {
                     if !sites.is_empty() && !zones.contains(s.as_str()) {
                         d.warn(

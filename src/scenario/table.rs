@@ -5,6 +5,7 @@
 //! values or `None`, and every problem lands in [`Diags`] with file, line and column.
 
 use crate::base::diag::Diags;
+pub use crate::base::text::parse_number;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::path::Path;
@@ -62,27 +63,6 @@ pub fn looks_like_decimal_comma(cell: &str) -> bool {
         && frac.chars().all(|c| c.is_ascii_digit())
         && int.chars().all(|c| c.is_ascii_digit() || c == '.')
         && int.starts_with(|c: char| c.is_ascii_digit())
-}
-
-/// Parses a finite decimal with an optional exponent; `inf`, `nan`, hex and the like are refused.
-pub fn parse_number(cell: &str) -> Option<f64> {
-    let s = cell.strip_prefix(['+', '-']).unwrap_or(cell);
-    let (mantissa, exponent) = match s.find(['e', 'E']) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |p: &str| p.chars().all(|c| c.is_ascii_digit());
-    if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
-        return None;
-    }
-    if let Some(e) = exponent {
-        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
-        if e.is_empty() || !digits(e) {
-            return None;
-        }
-    }
-    cell.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 /// Parses a `YYYY-MM-DD` date, strictly (two-digit month and day).
@@ -321,7 +301,8 @@ impl Table {
         }
     }
 
-    /// A code cell (nation, site, …): required, and `*` is refused (it is the wildcard).
+    /// A code cell (nation, site, …): required, `*` is refused (it is the wildcard), and only the
+    /// safe alphabet of [`crate::base::cellsafe::code_problem`] is accepted.
     pub fn code(&self, row: &Row, col: &str, d: &mut Diags) -> Option<String> {
         let s = self.text(row, col, d)?;
         if s == "*" {
@@ -331,6 +312,10 @@ impl Table {
                 Some(col),
                 "`*` is not a valid code here",
             );
+            return None;
+        }
+        if let Some(problem) = crate::base::cellsafe::code_problem(&s) {
+            d.error(&self.file, Some(row.line), Some(col), problem);
             return None;
         }
         Some(s)
