@@ -353,6 +353,7 @@ pub fn options_json(settings: &Settings, previous: Option<&Path>) -> serde_json:
         "mip_gap": opts.mip_gap,
         "threads": opts.threads,
         "formulation": settings.formulation.as_str(),
+        "strategy": settings.strategy.as_str(),
         "rolling": settings.rolling.map(|r| serde_json::json!({"window": r.window, "step": r.step})),
         "previous_plan_sha256": prev,
     })

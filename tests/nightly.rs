@@ -121,6 +121,23 @@ fn skip_if_unchanged_exits_early_only_when_nothing_changed() {
     assert_eq!(r.code, 0);
     let ev: serde_json::Value = serde_json::from_str(r.stderr.lines().last().unwrap()).unwrap();
     assert_eq!(ev["event"], "skipped");
+    // Another search strategy may find another plan: it solves again.
+    let r = solve(
+        dir.path(),
+        &out,
+        &[
+            "--quiet",
+            "--skip-if-unchanged",
+            "--strategy",
+            "rotation-first",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("nothing to do"), "{}", r.stdout);
+    assert_eq!(
+        common::read_summary(&out)["options"]["strategy"],
+        "rotation-first"
+    );
     // Other options: it solves again (an lp plan is another plan).
     let r = solve(
         dir.path(),
