@@ -17,7 +17,6 @@
 
 use crate::base::diag::Diags;
 use crate::base::text::{fmt_num, Csv};
-use crate::scenario::table::Table;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -47,35 +46,13 @@ pub struct Change {
 
 /// Reads a plan's deployments.csv into tour identities with summed units.
 pub fn read_tours(dir: &Path, d: &mut Diags) -> Option<Tours> {
-    let path = dir.join("deployments.csv");
-    let label = path.display().to_string();
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            d.error(&label, None, None, format!("cannot read the plan: {e}"));
-            return None;
-        }
-    };
-    let t = Table::parse(
-        &label,
-        &bytes,
-        &["nation", "unit_type", "site", "units", "arrive"],
-        &["unit", "zone", "troops", "cover_from", "depart", "initial"],
-        d,
-    )?;
-    let mut tours = Tours::new();
     let errors_before = d.errors().count();
-    for r in &t.rows {
-        let n = t.text(r, "nation", d);
-        let u = t.text(r, "unit_type", d);
-        let s = t.text(r, "site", d);
-        let units = t.num(r, "units", 0.0, d);
-        let arrive = t.date(r, "arrive", d);
-        let (Some(n), Some(u), Some(s), Some(units), Some(arrive)) = (n, u, s, units, arrive)
-        else {
-            continue;
-        };
-        *tours.entry((n, u, s, arrive)).or_default() += units;
+    let rows = crate::planfile::deployments::read(dir, "the plan", d)?;
+    let mut tours = Tours::new();
+    for r in rows {
+        *tours
+            .entry((r.nation, r.unit_type, r.site, r.arrive))
+            .or_default() += r.units;
     }
     (d.errors().count() == errors_before).then_some(tours)
 }

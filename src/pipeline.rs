@@ -163,6 +163,7 @@ fn search(
         path: p.to_path_buf(),
         col_names: (0..m.lp.num_cols()).map(|c| m.col_name(c)).collect(),
         row_names: (0..m.lp.num_rows()).map(|r| m.row_name(r)).collect(),
+        objective_offset: fixed_cost(sc, m, baseline),
     });
     if opts.mode == Mode::Mip {
         let name = if settings.rolling.is_some() {
@@ -208,6 +209,51 @@ fn after_solve(e: Error) -> Error {
     }
 }
 
+/// The part of the objective no decision changes, which the solver's objective leaves out: the
+/// cost of the tours under way at the start and, in a nightly rerun, the change penalty of
+/// previous tours the new model cannot hold at all. Added back to compare objectives, and
+/// written into the MPS file so that file is the whole model.
+fn fixed_cost(sc: &Scenario, m: &Model, baseline: Option<&Baseline>) -> f64 {
+    let under_way: f64 = sc
+        .deployed
+        .iter()
+        .map(|it| {
+            plan::deployment_cost(
+                sc,
+                &plan::Tour {
+                    nation: it.nation,
+                    unit_type: it.unit_type,
+                    site: it.site,
+                    start: it.start_period,
+                    units: f64::from(it.units),
+                    unit_no: None,
+                    initial: true,
+                },
+            )
+        })
+        .sum();
+    let Some(base) = baseline else {
+        return under_way;
+    };
+    let held: BTreeSet<(usize, usize, usize, usize)> = m
+        .triples
+        .iter()
+        .flat_map(|x| {
+            x.x.iter()
+                .enumerate()
+                .filter(|(_, c)| c.is_some())
+                .map(move |(t, _)| (x.nation, x.unit_type, x.site, t))
+        })
+        .collect();
+    under_way
+        + base
+            .planned
+            .iter()
+            .filter(|(k, _)| !held.contains(k))
+            .map(|(_, (a, _))| a * sc.stability.change_penalty)
+            .sum::<f64>()
+}
+
 /// The plan in the planner's terms, with the change penalty of a nightly rerun; warns when the
 /// objective evaluated on the plan differs from the solver's (a modelling bug the user should
 /// know of).
@@ -219,33 +265,10 @@ fn extract(
     extra: &mut BTreeMap<String, serde_json::Value>,
 ) -> Plan {
     let mut plan = model::extract(m, &solved.values);
-    // The solver's objective leaves out what no decision changes: the cost of the tours under
-    // way at the start, and (nightly reruns) previous tours the new model cannot hold at all.
-    let mut constant: f64 = plan
-        .tours
-        .iter()
-        .filter(|t| t.initial)
-        .map(|t| plan::deployment_cost(sc, t))
-        .sum();
+    let constant = fixed_cost(sc, m, baseline);
     if let Some(base) = baseline {
         let (changed, list) = plan::changes::changes(sc, base, &plan.tours);
         plan.terms.change_penalty = changed * sc.stability.change_penalty;
-        let held: BTreeSet<(usize, usize, usize, usize)> = m
-            .triples
-            .iter()
-            .flat_map(|x| {
-                x.x.iter()
-                    .enumerate()
-                    .filter(|(_, c)| c.is_some())
-                    .map(move |(t, _)| (x.nation, x.unit_type, x.site, t))
-            })
-            .collect();
-        constant += base
-            .planned
-            .iter()
-            .filter(|(k, _)| !held.contains(k))
-            .map(|(_, (a, _))| a * sc.stability.change_penalty)
-            .sum::<f64>();
         let pinned: f64 = base.pinned.values().sum();
         extra.insert(
             "stability".to_string(),

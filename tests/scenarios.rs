@@ -16,18 +16,6 @@ fn inputs() -> Vec<PathBuf> {
     dirs
 }
 
-/// Copies a scenario into a temporary directory (so outputs land there, not in inputs/).
-fn copy(src: &Path) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
-}
-
 #[test]
 fn every_shipped_scenario_passes_check() {
     let dirs = inputs();

@@ -8,7 +8,6 @@
 //! - every other difference, tour by tour, costs `[stability] change_penalty`.
 
 use crate::base::diag::Diags;
-use crate::scenario::table::Table;
 use crate::scenario::{InitialTour, Scenario, TourSource};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,79 +31,21 @@ pub struct Baseline {
 /// baseline for the model. Problems are reported like input errors (exit 2).
 pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
     let mut d = Diags::default();
-    let file = "deployments.csv";
-    let path = dir.join(file);
-    let label = path.display().to_string();
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            d.error(
-                &label,
-                None,
-                None,
-                format!("cannot read the previous plan: {e}"),
-            );
-            return Err(d);
-        }
-    };
-    let Some(t) = Table::parse(
-        &label,
-        &bytes,
-        &["nation", "unit_type", "site", "arrive", "units"],
-        &["unit", "zone", "troops", "cover_from", "depart", "initial"],
-        &mut d,
-    ) else {
+    let label = dir.join("deployments.csv").display().to_string();
+    let Some(rows) = super::deployments::read(dir, "the previous plan", &mut d) else {
         return Err(d);
     };
-    let code = |list: &[&str], s: &str| list.iter().position(|c| *c == s);
-    let nations: Vec<&str> = sc.nations.iter().map(|n| n.code.as_str()).collect();
-    let units: Vec<&str> = sc.unit_types.iter().map(|u| u.code.as_str()).collect();
-    let sites: Vec<&str> = sc.sites.iter().map(|s| s.code.as_str()).collect();
     let mut begun: BTreeMap<(usize, usize, usize, i64), (f64, usize)> = BTreeMap::new();
     let mut base = Baseline {
         dir: dir.to_path_buf(),
         ..Default::default()
     };
     let freeze_end = sc.start + chrono::Duration::days(sc.stability.freeze_days.ceil() as i64);
-    for r in &t.rows {
-        let n = t.code(r, "nation", &mut d).and_then(|c| {
-            code(&nations, &c).or_else(|| {
-                d.error(
-                    &label,
-                    Some(r.line),
-                    Some("nation"),
-                    format!("nation `{c}` is not in the scenario's nations.csv"),
-                );
-                None
-            })
-        });
-        let u = t.code(r, "unit_type", &mut d).and_then(|c| {
-            code(&units, &c).or_else(|| {
-                d.error(
-                    &label,
-                    Some(r.line),
-                    Some("unit_type"),
-                    format!("unit type `{c}` is not in the scenario's unit_types.csv"),
-                );
-                None
-            })
-        });
-        let s = t.code(r, "site", &mut d).and_then(|c| {
-            code(&sites, &c).or_else(|| {
-                d.error(
-                    &label,
-                    Some(r.line),
-                    Some("site"),
-                    format!("site `{c}` is not in the scenario's sites.csv"),
-                );
-                None
-            })
-        });
-        let arrive = t.date(r, "arrive", &mut d);
-        let k = t.num(r, "units", 0.0, &mut d);
-        let (Some(n), Some(u), Some(s), Some(arrive), Some(k)) = (n, u, s, arrive, k) else {
+    for r in &rows {
+        let Some((n, u, s)) = super::deployments::resolve(sc, &label, r, &mut d) else {
             continue;
         };
+        let (arrive, k) = (r.arrive, r.units);
         if k <= 0.0 {
             continue;
         }

@@ -216,78 +216,38 @@ fn period_cell(sc: &Scenario, t: &Table, r: &Row, d: &mut Diags) -> Option<i64> 
 }
 
 fn read_tours(sc: &Scenario, out: &Path, d: &mut Diags) -> Option<Vec<Tour>> {
-    const REQ: [&str; 4] = ["nation", "unit_type", "site", "arrive"];
-    const OPT: [&str; 7] = [
-        "unit",
-        "zone",
-        "units",
-        "troops",
-        "cover_from",
-        "depart",
-        "initial",
-    ];
-    let t = Table::load(out, "deployments.csv", &REQ, &OPT, d)?;
-    let mut tours = Vec::with_capacity(t.rows.len());
-    for r in &t.rows {
-        let nation = code_of(
-            &t,
-            r,
-            "nation",
-            sc.nations.iter().map(|n| n.code.as_str()),
-            "nations.csv",
-            d,
-        );
-        let unit_type = code_of(
-            &t,
-            r,
-            "unit_type",
-            sc.unit_types.iter().map(|u| u.code.as_str()),
-            "unit_types.csv",
-            d,
-        );
-        let site = code_of(
-            &t,
-            r,
-            "site",
-            sc.sites.iter().map(|s| s.code.as_str()),
-            "sites.csv",
-            d,
-        );
-        let arrive = t.date(r, "arrive", d);
-        let units = t.num_or(r, "units", 1.0, 0.0, d);
-        let initial = t.opt_bool(r, "initial", d);
-        let (Some(nation), Some(unit_type), Some(site), Some(arrive), Some(units), Ok(initial)) =
-            (nation, unit_type, site, arrive, units, initial)
-        else {
+    const FILE: &str = "deployments.csv";
+    let bytes = match std::fs::read(out.join(FILE)) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            d.error(FILE, None, None, "required file is missing");
+            return None;
+        }
+        Err(e) => {
+            d.error(FILE, None, None, format!("cannot read: {e}"));
+            return None;
+        }
+    };
+    let rows = super::deployments::parse(FILE, &bytes, d)?;
+    let mut tours = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some((nation, unit_type, site)) = super::deployments::resolve(sc, FILE, &r, d) else {
             continue;
         };
-        if units > 1e9 {
-            d.error(
-                &t.file,
-                Some(r.line),
-                Some("units"),
-                format!(
-                    "`{}` is not a plausible number of units",
-                    t.get(r, "units").unwrap_or("")
-                ),
-            );
-            continue;
-        }
-        let cell = |c: &str| t.get(r, c).map(str::to_string);
         tours.push(Tour {
             line: r.line,
             nation,
             unit_type,
             site,
-            start: sc.period_of(arrive),
-            arrive,
-            units,
-            unit: cell("unit"),
-            initial: initial.unwrap_or(false),
-            zone: cell("zone"),
-            troops: cell("troops"),
-            cover_from: cell("cover_from"),
-            depart: cell("depart"),
+            start: sc.period_of(r.arrive),
+            arrive: r.arrive,
+            units: r.units,
+            unit: r.unit,
+            initial: r.initial.unwrap_or(false),
+            zone: r.zone,
+            troops: r.troops,
+            cover_from: r.cover_from,
+            depart: r.depart,
         });
     }
     Some(tours)

@@ -197,6 +197,10 @@ pub struct MpsRequest {
     pub path: PathBuf,
     pub col_names: Vec<String>,
     pub row_names: Vec<String>,
+    /// The objective's constant (what no decision changes), written into the file so it holds
+    /// the whole model; the model handed to the solver keeps none, so gaps are measured on the
+    /// part that decisions change.
+    pub objective_offset: f64,
 }
 
 /// State shared with the HiGHS callback.
@@ -499,6 +503,8 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), Error> {
         // SAFETY: as above.
         unsafe { highs_sys::Highs_passRowName(ptr, i as highs_sys::HighsInt, n.as_ptr()) };
     }
+    // SAFETY: as above.
+    unsafe { highs_sys::Highs_changeObjectiveOffset(ptr, req.objective_offset) };
     let path = cstr(&req.path.to_string_lossy())?;
     // SAFETY: as above.
     let status = unsafe { highs_sys::Highs_writeModel(ptr, path.as_ptr()) };
@@ -508,6 +514,9 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), Error> {
             req.path.display()
         )));
     }
+    // The same model may be solved next: without the offset, as every other solve.
+    // SAFETY: as above.
+    unsafe { highs_sys::Highs_changeObjectiveOffset(ptr, 0.0) };
     Ok(())
 }
 

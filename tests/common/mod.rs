@@ -155,3 +155,15 @@ pub fn num(v: &serde_json::Value, path: &[&str]) -> f64 {
     cur.as_f64()
         .unwrap_or_else(|| panic!("{path:?} is not a number in {v}"))
 }
+
+/// Copies a scenario into a temporary directory (so outputs land there, not in inputs/).
+pub fn copy(src: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
