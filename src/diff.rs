@@ -61,7 +61,7 @@ pub struct Change {
 pub fn read_tours(dir: &Path, d: &mut Diags) -> Option<Tours> {
     let path = dir.join("deployments.csv");
     let label = path.display().to_string();
-    let bytes = match std::fs::read(&path) {
+    let bytes = match crate::inputlimits::read_capped(&path) {
         Ok(b) => b,
         Err(e) => {
             d.error(&label, None, None, format!("cannot read the plan: {e}"));

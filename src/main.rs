@@ -68,6 +68,9 @@ enum Command {
         /// Progress on stderr: text (the solver's log), or json (one object per line, for schedulers).
         #[arg(long = "log-format", value_parser = ["text", "json"], default_value = "text")]
         log_format: String,
+        /// Refuse a model whose estimated memory exceeds this many GB (default: the machine's memory).
+        #[arg(long = "max-model-gb", value_parser = rotaplan::modelsize::parse_gb)]
+        max_model_gb: Option<f64>,
     },
     /// Solve variants of a scenario side by side, in parallel or in shards (exit 0 all solved, 1 some failed, 2 input error).
     Batch(rotaplan::batch::BatchArgs),
@@ -185,6 +188,7 @@ fn main() -> ExitCode {
             previous,
             skip_if_unchanged,
             log_format,
+            max_model_gb,
         } => {
             let ov = Overrides {
                 mode,
@@ -199,6 +203,7 @@ fn main() -> ExitCode {
             let nightly = Nightly {
                 skip_if_unchanged,
                 json: log_format == "json",
+                max_model_gb,
             };
             solve(&scenario, out, &ov, quiet, write_mps, previous, nightly)
         }
@@ -253,16 +258,28 @@ fn check(dir: &std::path::Path) -> i32 {
     // building it (milliseconds) finds them here, as `solve` would.
     if let Some(sc) = &out.scenario {
         let ov = Overrides::default();
-        let m = rotaplan::model::build(sc, sc.solver.mode, run::formulation(sc, &ov));
+        let form = run::formulation(sc, &ov);
+        // A model too large for memory is reported, not built.
+        let too_large = rotaplan::modelsize::admit(sc, form, sc.solver.rolling_window, None).err();
+        if let Some(msg) = too_large {
+            out.diags.error("scenario.toml", None, Some("periods"), msg);
+            return report_check(dir, &out.diags);
+        }
+        let m = rotaplan::model::build(sc, sc.solver.mode, form);
         if let Some(problem) = m.magnitude_problem() {
             out.diags.items.push(problem);
         }
     }
-    for d in &out.diags.items {
+    report_check(dir, &out.diags)
+}
+
+/// Prints `check`'s findings and returns its exit code.
+fn report_check(dir: &std::path::Path, diags: &rotaplan::diag::Diags) -> i32 {
+    for d in &diags.items {
         println!("{d}");
     }
-    let errors = out.diags.errors().count();
-    let warnings = out.diags.warnings().count();
+    let errors = diags.errors().count();
+    let warnings = diags.warnings().count();
     if errors > 0 {
         println!(
             "{errors} error(s), {warnings} warning(s): {} is not valid",
@@ -279,6 +296,8 @@ fn check(dir: &std::path::Path) -> i32 {
 struct Nightly {
     skip_if_unchanged: bool,
     json: bool,
+    /// `--max-model-gb`: the memory a model may be estimated to need.
+    max_model_gb: Option<f64>,
 }
 
 /// Reports a failed run on stderr (as a JSON event with `--log-format json`); returns its code.
@@ -334,6 +353,14 @@ fn solve(
         );
     }
     let form = run::formulation(&sc, ov);
+    if let Err(msg) = rotaplan::modelsize::admit(
+        &sc,
+        form,
+        opts.rolling.map(|r| r.window),
+        nightly.max_model_gb,
+    ) {
+        return fail(json, exit::INPUT, &msg);
+    }
     let out = out.unwrap_or_else(|| run::default_out(&sc));
     // One run at a time into `out`, and a wrong `--out` found before any solver time is spent.
     let _out_lock = match rotaplan::outdir::prepare(&out) {

@@ -35,7 +35,7 @@ pub fn load_previous(sc: &mut Scenario, dir: &Path) -> Result<Baseline, Diags> {
     let file = "deployments.csv";
     let path = dir.join(file);
     let label = path.display().to_string();
-    let bytes = match std::fs::read(&path) {
+    let bytes = match crate::inputlimits::read_capped(&path) {
         Ok(b) => b,
         Err(e) => {
             d.error(

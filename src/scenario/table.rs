@@ -147,7 +147,7 @@ impl Table {
         diags: &mut Diags,
     ) -> Option<Table> {
         let path = dir.join(file);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::inputlimits::read_capped(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diags.error(file, None, None, "required file is missing");
@@ -181,6 +181,18 @@ impl Table {
                 return None;
             }
         };
+        if let Some(line) =
+            crate::inputlimits::first_long_line(text.as_bytes(), crate::inputlimits::MAX_LINE_BYTES)
+        {
+            let max = crate::inputlimits::human(crate::inputlimits::MAX_LINE_BYTES as u64);
+            diags.error(
+                file,
+                Some(line),
+                None,
+                format!("line longer than {max}: not a table row"),
+            );
+            return None;
+        }
         let sep = detect_separator(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -190,6 +202,7 @@ impl Table {
         let mut headers: Option<(usize, Vec<String>)> = None;
         let mut rows = Vec::new();
         let mut lines = LineCounter::new(text);
+        let mut cells_read = 0;
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -202,6 +215,12 @@ impl Table {
             let line = record
                 .position()
                 .map_or(0, |p| lines.line_at(p.byte() as usize));
+            if let Some(why) =
+                crate::inputlimits::table_too_big(rows.len(), &mut cells_read, record.len())
+            {
+                diags.error(file, Some(line), None, why);
+                return None;
+            }
             let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
             if cells.iter().all(String::is_empty) {
                 continue; // blank line, or a spreadsheet row of empty cells

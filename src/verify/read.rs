@@ -164,7 +164,7 @@ pub fn read_plan(sc: &Scenario, out: &Path) -> Result<PlanFiles, Diags> {
 
 /// Reads `out/file` when it exists; a missing file is `None` without a message.
 fn optional(out: &Path, file: &str, d: &mut Diags) -> Option<Vec<u8>> {
-    match std::fs::read(out.join(file)) {
+    match crate::inputlimits::read_capped(&out.join(file)) {
         Ok(b) => Some(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
