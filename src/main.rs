@@ -262,7 +262,7 @@ fn check(dir: &std::path::Path) -> i32 {
         // A model too large for memory is reported, not built.
         let too_large = rotaplan::modelsize::admit(sc, form, sc.solver.rolling_window, None).err();
         if let Some(msg) = too_large {
-            out.diags.error("scenario.toml", None, Some("periods"), msg);
+            out.diags.error("scenario.toml", None, None, msg);
             return report_check(dir, &out.diags);
         }
         let m = rotaplan::model::build(sc, sc.solver.mode, form);

@@ -159,7 +159,7 @@ pub fn admit(
     };
     if e.gigabytes() > limit {
         return Err(format!(
-            "the model of this scenario would be too large: an estimated {:.3e} nonzeros over {:.3e} columns and {:.3e} rows, needing about {:.1} GB to solve, more than {what}. Shorten the horizon (periods), solve it with a rolling horizon (--rolling-window), or, if the machine can take it, raise the limit with --max-model-gb GB; nothing was built or written",
+            "the model of this scenario would be too large: an estimated {:.3e} nonzeros over {:.3e} columns and {:.3e} rows, needing about {:.1} GB to solve, more than {what}. Shorten the horizon (periods), solve it with a rolling horizon (--rolling-window), check the tables that multiply it (offers × sites, limits, commodities), or, if the machine can take it, raise the limit with --max-model-gb GB; nothing was built or written",
             e.nonzeros,
             e.columns,
             e.rows,

@@ -167,7 +167,7 @@ fn a_million_periods_are_refused_by_the_model_size_estimate() {
     let (code, text, mb) = run_measured(&["check", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2, "{text}");
     assert!(
-        text.contains("scenario.toml: periods: the model of this scenario would be too large"),
+        text.contains("scenario.toml: the model of this scenario would be too large"),
         "{text}"
     );
     assert!(mb < 100.0, "{mb} MB");
