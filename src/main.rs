@@ -165,6 +165,7 @@ fn main() -> ExitCode {
                     exit::OTHER,
                     "interrupted by a signal before a plan was found. Nothing was written.",
                 );
+                rotaplan::outdir::remove_lock_files();
                 std::process::exit(exit::OTHER);
             }
             std::thread::sleep(std::time::Duration::from_millis(100));

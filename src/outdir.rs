@@ -28,6 +28,22 @@ impl Drop for OutLock {
         // Removed while still held: a run that opened this file before it went away finds, once
         // it gets the lock, that the path no longer names its file, and starts over.
         let _ = std::fs::remove_file(&self.path);
+        held().retain(|p| p != &self.path);
+    }
+}
+
+/// Lock files this process holds, for [`remove_lock_files`].
+fn held() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    // A poisoned list is still the list.
+    HELD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the lock files this process holds, for a path that ends the process without running
+/// destructors (`std::process::exit` after a signal). The locks themselves go with the process.
+pub fn remove_lock_files() {
+    for p in held().iter() {
+        let _ = std::fs::remove_file(p);
     }
 }
 
@@ -133,6 +149,7 @@ pub fn lock_beside(parent: &Path, name: &str) -> Result<OutLock, LockError> {
             .set_len(0)
             .and_then(|_| file.rewind())
             .and_then(|_| write!(file, "{}", std::process::id()));
+        held().push(path.clone());
         return Ok(OutLock { _file: file, path });
     }
     Err(LockError::Held(None))
