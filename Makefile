@@ -6,7 +6,7 @@ SCENARIO ?= inputs/reassurance-10k
 OUT      ?= outputs/$(notdir $(SCENARIO))
 BIN      := target/release/rotaplan
 
-.PHONY: all deps build run test bench check-inputs clean
+.PHONY: all deps build run test bench check-inputs clean fuzz fuzz-build
 
 all: build
 
@@ -44,6 +44,24 @@ check-inputs: build
 # Benchmarks: model size and times over a ladder of generated sizes and the coalition scenarios.
 bench: build
 	bash bench/run.sh
+
+# Fuzzing campaign (docs/fuzzing.md): every target in turn, FUZZ_SECONDS each, one core.
+# Needs the nightly toolchain and cargo-fuzz; `make test` does not (it replays fuzz/corpus and
+# fuzz/regressions on stable). New inputs go to fuzz/corpus-work/, findings to fuzz/artifacts/.
+FUZZ_SECONDS ?= 3600
+FUZZ_TARGETS ?= csv_table scenario_toml scenario_mutated plan_readers
+
+fuzz-build:
+	@$(CARGO) +nightly fuzz --version >/dev/null 2>&1 || { echo "make fuzz needs the nightly toolchain and cargo-fuzz: rustup toolchain install nightly && cargo install cargo-fuzz"; exit 1; }
+	cd fuzz && $(CARGO) +nightly fuzz build -O
+
+fuzz: fuzz-build
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p corpus-work/$$t regressions/$$t && \
+	  $(CARGO) +nightly fuzz run -O $$t corpus-work/$$t corpus/$$t regressions/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+	    -print_final_stats=1 2>&1 | tee corpus-work/$$t.log | grep -E "^(#[0-9]+ +(INITED|DONE))|stat::|ERROR|SUMMARY" ; \
+	done
 
 clean:
 	$(CARGO) clean

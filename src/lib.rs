@@ -11,6 +11,7 @@ pub mod base;
 pub mod batch;
 pub mod cli;
 pub mod diff;
+pub mod fuzzing;
 pub mod generate;
 pub mod model;
 pub mod output;

@@ -27,17 +27,18 @@ pub fn safe_cell(cell: &str) -> Cow<'_, str> {
     }
 }
 
-/// Longest code accepted: codes become parts of directory names (batch variants) and of the
-/// unit names in deployments.csv, which must stay well under file-name limits.
-pub const CODE_MAX_LEN: usize = 64;
+/// Longest code accepted: codes become parts of directory names (batch variants), which must
+/// stay under the 255-byte file-name limit of common file systems with room for a prefix.
+pub const CODE_MAX_LEN: usize = 200;
 
 /// Why `code` is not a valid code (nation, unit type, role, site, zone, node, commodity), if it
-/// is not: ASCII letters, digits, `_`, `-` and `.`, starting with a letter or digit, at most
-/// [`CODE_MAX_LEN`] characters.
+/// is not: ASCII letters, digits, `_`, `-`, `.` and `~`, starting with a letter or digit, at
+/// most [`CODE_MAX_LEN`] characters.
 ///
 /// ASCII only, because two codes that look the same (a Latin `A` and a Cyrillic `А`) must not
 /// be two different nations; no `/`, spaces or quotes, because codes name directories of batch
-/// variants and are joined with `/` and `-` in keys and unit names.
+/// variants and are joined with `/` and `-` in keys and unit names. `~` is allowed because the
+/// relay nodes `batch` adds to close an arc for part of the horizon are named `FROM~TO~MODE~k`.
 pub fn code_problem(code: &str) -> Option<String> {
     let shown = |s: &str| s.escape_debug().take(80).collect::<String>();
     if code.chars().count() > CODE_MAX_LEN {
@@ -48,10 +49,10 @@ pub fn code_problem(code: &str) -> Option<String> {
     }
     if let Some(c) = code
         .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '~')))
     {
         return Some(format!(
-            "`{}` is not a valid code: `{}` is not allowed (use letters A-Z, digits, `_`, `-` and `.`)",
+            "`{}` is not a valid code: `{}` is not allowed (use letters A-Z, digits, `_`, `-`, `.` and `~`)",
             shown(code),
             c.escape_debug()
         ));
@@ -101,7 +102,15 @@ mod tests {
 
     #[test]
     fn code_alphabet() {
-        for ok in ["GBR", "ua-lviv", "mech_bn", "UA.west", "1st", "a"] {
+        for ok in [
+            "GBR",
+            "ua-lviv",
+            "mech_bn",
+            "UA.west",
+            "1st",
+            "a",
+            "D~N~road~2",
+        ] {
             assert_eq!(code_problem(ok), None, "{ok}");
         }
         for bad in [

@@ -5,6 +5,7 @@ pub mod budget;
 pub mod cellsafe;
 pub mod diag;
 pub mod error;
+pub mod inputlimits;
 pub mod number;
 pub mod outdir;
 pub mod progress;

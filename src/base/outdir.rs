@@ -16,10 +16,35 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-/// Held while a run may write `out`; dropping it releases the lock.
+/// Held while a run may write `out`; dropping it removes the lock file and releases the lock.
 #[derive(Debug)]
 pub struct OutLock {
     _file: File,
+    path: PathBuf,
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        // Removed while still held: a run that opened this file before it went away finds, once
+        // it gets the lock, that the path no longer names its file, and starts over.
+        let _ = std::fs::remove_file(&self.path);
+        held().retain(|p| p != &self.path);
+    }
+}
+
+/// Lock files this process holds, for [`remove_lock_files`].
+fn held() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    // A poisoned list is still the list.
+    HELD.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the lock files this process holds, for a path that ends the process without running
+/// destructors (`std::process::exit` after a signal). The locks themselves go with the process.
+pub fn remove_lock_files() {
+    for p in held().iter() {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 /// The parent directory and the file name of `out` (a bare name lives in `.`).
@@ -94,31 +119,66 @@ pub fn lock_message(e: &LockError, out: &Path) -> String {
 }
 
 /// Takes the lock `parent/.<name>.lock` without waiting, and writes this process's id into it
-/// so the run that is turned away can name the holder.
+/// so the run that is turned away can name the holder. The file goes when the lock is
+/// dropped; one left by a killed run is reused (the kernel released its lock).
 pub fn lock_beside(parent: &Path, name: &str) -> Result<OutLock, LockError> {
     let path = parent.join(format!(".{name}.lock"));
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(LockError::Io)?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            let mut text = String::new();
-            let _ = file.read_to_string(&mut text);
-            return Err(LockError::Held(text.trim().parse().ok()));
+    // A few tries: the holder may remove the file between our open and our lock.
+    for _ in 0..5 {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(LockError::Io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Err(LockError::Held(text.trim().parse().ok()));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(LockError::Io(e)),
         }
-        Err(std::fs::TryLockError::Error(e)) => return Err(LockError::Io(e)),
+        if !same_file(&file, &path) {
+            continue;
+        }
+        // The pid is only for the message: failing to record it changes nothing else.
+        let _ = file
+            .set_len(0)
+            .and_then(|_| file.rewind())
+            .and_then(|_| write!(file, "{}", std::process::id()));
+        held().push(path.clone());
+        return Ok(OutLock { _file: file, path });
     }
-    // The pid is only for the message: failing to record it changes nothing else.
-    let _ = file
-        .set_len(0)
-        .and_then(|_| file.rewind())
-        .and_then(|_| write!(file, "{}", std::process::id()));
-    Ok(OutLock { _file: file })
+    Err(LockError::Held(None))
+}
+
+/// Whether `path` still names the open `file` (not removed, not replaced).
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Removes the lock file of `out` when no run holds it (one left by a killed run).
+fn remove_unheld_lock(parent: &Path, name: &str) {
+    let path = parent.join(format!(".{name}.lock"));
+    if path.exists() {
+        // Taking it and dropping it removes it; a held lock is left alone.
+        let _ = lock_beside(parent, name);
+    }
 }
 
 /// Whether process `pid` is alive (on Linux, by its /proc entry; elsewhere assumed alive, so
@@ -166,6 +226,7 @@ pub fn clean_leftovers(out: &Path) {
         }
         let _ = std::fs::remove_dir_all(&o);
     }
+    remove_unheld_lock(&parent, &name);
 }
 
 /// Removes `.<file>.tmp-<pid>` files of dead runs beside `file` (for single files written by
@@ -330,7 +391,13 @@ mod tests {
             "{second}"
         );
         drop(first);
+        // Released and removed with its holder.
+        assert!(!dir.path().join(".p.lock").exists());
         assert!(prepare(&out).is_ok());
+        // A lock file left by a killed run (nobody holds it) goes at the next clean-up.
+        std::fs::write(dir.path().join(".p.lock"), "0").unwrap();
+        clean_leftovers(&out);
+        assert!(!dir.path().join(".p.lock").exists());
     }
 
     #[test]

@@ -385,7 +385,7 @@ fn build_jobs(args: &BatchArgs, base: &Scenario, d: &mut Diags) -> Vec<Job> {
     }
     if let Some(path) = &args.variants {
         let label = path.display().to_string();
-        match std::fs::read(path) {
+        match crate::base::inputlimits::read_capped(path) {
             Ok(bytes) => {
                 list.extend(variants::parse(&label, &bytes, base, d));
             }
@@ -1022,7 +1022,7 @@ pub fn merge(args: &MergeArgs) -> i32 {
     if !d.has_errors() {
         for path in found.values() {
             let label = path.display().to_string();
-            let bytes = match std::fs::read(path) {
+            let bytes = match crate::base::inputlimits::read_capped(path) {
                 Ok(b) => b,
                 Err(e) => {
                     d.error(&label, None, None, format!("cannot read: {e}"));

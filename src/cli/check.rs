@@ -10,9 +10,16 @@ pub fn run(dir: &Path) -> i32 {
     // Numbers that are each fine may still multiply into a model the solver cannot take:
     // building it (milliseconds) finds them here, as `solve` would.
     if let Some(sc) = &out.scenario {
-        let m = crate::model::build(sc, sc.solver.mode, formulation(sc, &Overrides::default()));
-        if let Some(problem) = m.magnitude_problem() {
-            out.diags.items.push(problem);
+        let form = formulation(sc, &Overrides::default());
+        // A model too large for memory is reported, not built.
+        match crate::model::size::admit(sc, form, sc.solver.rolling_window, None) {
+            Err(msg) => out.diags.error("scenario.toml", None, None, msg),
+            Ok(_) => {
+                let m = crate::model::build(sc, sc.solver.mode, form);
+                if let Some(problem) = m.magnitude_problem() {
+                    out.diags.items.push(problem);
+                }
+            }
         }
     }
     for d in &out.diags.items {

@@ -79,6 +79,9 @@ enum Command {
         /// A previous plan's output directory: keep what happened, pin published tours, price changes.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Refuse a model whose estimated memory exceeds this many GB (default: the machine's memory).
+        #[arg(long = "max-model-gb", value_parser = crate::model::size::parse_gb)]
+        max_model_gb: Option<f64>,
         /// Exit 0 at once, writing nothing, when OUT already holds the plan of these inputs and options.
         #[arg(long = "skip-if-unchanged")]
         skip_if_unchanged: bool,
@@ -174,6 +177,7 @@ pub fn main() -> ExitCode {
             write_mps,
             previous,
             skip_if_unchanged,
+            max_model_gb,
             log_format,
         } => {
             let ov = crate::settings::Overrides {
@@ -196,6 +200,7 @@ pub fn main() -> ExitCode {
                     mps: write_mps,
                     previous,
                     skip_if_unchanged,
+                    max_model_gb,
                 }),
             }
         }
@@ -254,6 +259,7 @@ fn watch_signals() {
                     "interrupted by a signal before a plan was found. Nothing was written."
                         .to_string(),
                 ));
+                crate::base::outdir::remove_lock_files();
                 std::process::exit(exit::OTHER);
             }
             std::thread::sleep(std::time::Duration::from_millis(100));

@@ -25,6 +25,8 @@ pub struct Args {
     pub previous: Option<PathBuf>,
     /// Do nothing when `out` already holds the plan of these inputs and options.
     pub skip_if_unchanged: bool,
+    /// `--max-model-gb`: the memory a model may be estimated to need.
+    pub max_model_gb: Option<f64>,
 }
 
 /// Chooses how progress is shown: JSON for schedulers, nothing with `--quiet`, an updating line
@@ -91,6 +93,14 @@ pub fn run(a: &Args) -> i32 {
         return fail(&Error::Input(
             "--previous cannot be combined with a rolling horizon yet: solve the nightly rerun in one model; nothing was solved or written".to_string(),
         ));
+    }
+    if let Err(msg) = crate::model::size::admit(
+        &sc,
+        settings.formulation,
+        settings.rolling.map(|r| r.window),
+        a.max_model_gb,
+    ) {
+        return fail(&Error::Input(msg));
     }
     let out = a.out.clone().unwrap_or_else(|| pipeline::default_out(&sc));
     // One run at a time into `out`, and a wrong `--out` found before any solver time is spent.

@@ -10,6 +10,7 @@ mod build;
 mod extract;
 pub mod lp;
 mod rotation;
+pub mod size;
 pub mod stability;
 pub mod sustainment;
 mod vars;

@@ -96,7 +96,7 @@ pub fn parse(file: &str, bytes: &[u8], d: &mut Diags) -> Option<Vec<Deployment>>
 pub fn read(dir: &Path, what: &str, d: &mut Diags) -> Option<Vec<Deployment>> {
     let path = dir.join("deployments.csv");
     let label = path.display().to_string();
-    match std::fs::read(&path) {
+    match crate::base::inputlimits::read_capped(&path) {
         Ok(bytes) => parse(&label, &bytes, d),
         Err(e) => {
             d.error(&label, None, None, format!("cannot read {what}: {e}"));

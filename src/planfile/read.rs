@@ -164,7 +164,7 @@ pub fn read_plan(sc: &Scenario, out: &Path) -> Result<PlanFiles, Diags> {
 
 /// Reads `out/file` when it exists; a missing file is `None` without a message.
 fn optional(out: &Path, file: &str, d: &mut Diags) -> Option<Vec<u8>> {
-    match std::fs::read(out.join(file)) {
+    match crate::base::inputlimits::read_capped(&out.join(file)) {
         Ok(b) => Some(b),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
@@ -217,7 +217,7 @@ fn period_cell(sc: &Scenario, t: &Table, r: &Row, d: &mut Diags) -> Option<i64> 
 
 fn read_tours(sc: &Scenario, out: &Path, d: &mut Diags) -> Option<Vec<Tour>> {
     const FILE: &str = "deployments.csv";
-    let bytes = match std::fs::read(out.join(FILE)) {
+    let bytes = match crate::base::inputlimits::read_capped(&out.join(FILE)) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             d.error(FILE, None, None, "required file is missing");

@@ -77,7 +77,7 @@ pub fn load(dir: &Path) -> LoadOutcome {
         };
     }
     for name in std::iter::once(TOML).chain(TABLES) {
-        match std::fs::read(dir.join(name)) {
+        match crate::base::inputlimits::read_capped(&dir.join(name)) {
             Ok(b) => {
                 files.insert(name, b);
             }

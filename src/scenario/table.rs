@@ -127,7 +127,7 @@ impl Table {
         diags: &mut Diags,
     ) -> Option<Table> {
         let path = dir.join(file);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::base::inputlimits::read_capped(&path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 diags.error(file, None, None, "required file is missing");
@@ -161,6 +161,20 @@ impl Table {
                 return None;
             }
         };
+        if let Some(line) = crate::base::inputlimits::first_long_line(
+            text.as_bytes(),
+            crate::base::inputlimits::MAX_LINE_BYTES,
+        ) {
+            let max =
+                crate::base::inputlimits::human(crate::base::inputlimits::MAX_LINE_BYTES as u64);
+            diags.error(
+                file,
+                Some(line),
+                None,
+                format!("line longer than {max}: not a table row"),
+            );
+            return None;
+        }
         let sep = detect_separator(text);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -170,6 +184,7 @@ impl Table {
         let mut headers: Option<(usize, Vec<String>)> = None;
         let mut rows = Vec::new();
         let mut lines = LineCounter::new(text);
+        let mut cells_read = 0;
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -182,6 +197,12 @@ impl Table {
             let line = record
                 .position()
                 .map_or(0, |p| lines.line_at(p.byte() as usize));
+            if let Some(why) =
+                crate::base::inputlimits::table_too_big(rows.len(), &mut cells_read, record.len())
+            {
+                diags.error(file, Some(line), None, why);
+                return None;
+            }
             let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
             if cells.iter().all(String::is_empty) {
                 continue; // blank line, or a spreadsheet row of empty cells
