@@ -18,3 +18,4 @@ pub mod scenario;
 pub mod solve;
 pub mod stability;
 pub mod verify;
+pub mod workbook;

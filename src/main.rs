@@ -68,6 +68,9 @@ enum Command {
         /// Progress on stderr: text (the solver's log), or json (one object per line, for schedulers).
         #[arg(long = "log-format", value_parser = ["text", "json"], default_value = "text")]
         log_format: String,
+        /// Also write the plan as one workbook, plan.xlsx (see docs/spreadsheets.md).
+        #[arg(long)]
+        xlsx: bool,
     },
     /// Solve variants of a scenario side by side, in parallel or in shards (exit 0 all solved, 1 some failed, 2 input error).
     Batch(rotaplan::batch::BatchArgs),
@@ -83,6 +86,8 @@ enum Command {
         #[arg(long)]
         previous: Option<PathBuf>,
     },
+    /// Convert a scenario directory to one workbook (DST ending in .xlsx) or a workbook to a directory (exit 0 written, 2 invalid scenario, 1 cannot write).
+    Convert { src: PathBuf, dst: PathBuf },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -185,6 +190,7 @@ fn main() -> ExitCode {
             previous,
             skip_if_unchanged,
             log_format,
+            xlsx,
         } => {
             let ov = Overrides {
                 mode,
@@ -199,11 +205,13 @@ fn main() -> ExitCode {
             let nightly = Nightly {
                 skip_if_unchanged,
                 json: log_format == "json",
+                xlsx,
             };
             solve(&scenario, out, &ov, quiet, write_mps, previous, nightly)
         }
         Command::Batch(args) => rotaplan::batch::run(&args),
         Command::BatchMerge(args) => rotaplan::batch::merge(&args),
+        Command::Convert { src, dst } => rotaplan::workbook::convert::run(&src, &dst),
         Command::Diff(args) => rotaplan::diff::run(&args),
         Command::Verify {
             scenario,
@@ -279,6 +287,8 @@ fn check(dir: &std::path::Path) -> i32 {
 struct Nightly {
     skip_if_unchanged: bool,
     json: bool,
+    /// `--xlsx`: plan.xlsx as well, whatever scenario.toml says.
+    xlsx: bool,
 }
 
 /// Reports a failed run on stderr (as a JSON event with `--log-format json`); returns its code.
@@ -307,6 +317,7 @@ fn solve(
         Ok(s) => s,
         Err((_, f)) => return fail(json, f.code, &f.message),
     };
+    sc.output.xlsx |= nightly.xlsx;
     let baseline = match &previous {
         None => None,
         Some(p) => match rotaplan::stability::load_previous(&mut sc, p) {

@@ -687,6 +687,12 @@ pub fn solve_scenario(
             bottleneck::csv(&m, list).text.into_bytes(),
         );
     }
+    if sc.output.xlsx {
+        crate::workbook::attach(sc, &mut rendered).map_err(|message| Failure {
+            code: exit::OTHER,
+            message: format!("{message}; nothing was written"),
+        })?;
+    }
     Ok(Outcome {
         rendered,
         plan,
