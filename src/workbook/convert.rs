@@ -67,7 +67,11 @@ fn setting(
 ) -> Result<(), String> {
     ws.write_string(row, 0, key).map_err(xlsx)?;
     match v {
-        toml::Value::String(s) => ws.write_string(row, 1, s),
+        // A date kept as text (`start = "2027-01-04"`) is a date in the sheet too.
+        toml::Value::String(s) => match table::parse_date(s) {
+            Some(day) => ws.write_datetime_with_format(row, 1, excel_date(day)?, date),
+            None => ws.write_string(row, 1, s),
+        },
         toml::Value::Integer(i) => ws.write_number(row, 1, *i as f64),
         toml::Value::Float(f) => ws.write_number(row, 1, *f),
         toml::Value::Boolean(b) => ws.write_boolean(row, 1, *b),

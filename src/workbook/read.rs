@@ -186,7 +186,7 @@ fn settings_toml(range: &calamine::Range<Data>, d: &mut Diags, book: &str) -> (S
             // Whole numbers as TOML integers (periods = 52), others as floats.
             Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
             Data::Float(f) if f.is_finite() => format!("{f:?}"),
-            Data::DateTime(dt) if dt.is_datetime() => cell_text(&value),
+            // Dates as text: `start` reads the same typed as a date or as text, and so hashes the same.
             other => toml::Value::String(cell_text(other)).to_string(),
         };
         entries.push((section, name, toml_value, r + 1));
@@ -198,8 +198,8 @@ fn settings_toml(range: &calamine::Range<Data>, d: &mut Diags, book: &str) -> (S
     let mut current = String::new();
     for (section, name, value, row) in entries {
         if section != current {
-            let _ = writeln!(text, "[{section}]");
-            line += 1;
+            let _ = writeln!(text, "\n[{section}]");
+            line += 2;
             current = section;
         }
         let _ = writeln!(text, "{name} = {value}");
@@ -243,7 +243,12 @@ fn relocate(diag: &mut Diag, book: &str, origins: &BTreeMap<String, Origin>) {
             "(add it, or remove this file)",
             "(add it, or remove this sheet)",
         )
-        .replace("need nodes.csv", "need a nodes sheet");
+        .replace("need nodes.csv", "need a nodes sheet")
+        // A typed number has no decimal comma: the CSV hint does not apply to a workbook.
+        .replace(
+            " (a number with a decimal comma? use `.` as the decimal point)",
+            "",
+        );
 }
 
 /// The scenario files of a workbook, keyed by the file names of a scenario directory, with
