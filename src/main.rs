@@ -347,7 +347,9 @@ fn solve(
     let form = run::formulation(&sc, ov);
     let out = out.unwrap_or_else(|| run::default_out(&sc));
     let options = run::options_json(&opts, form, previous.as_deref());
-    if nightly.skip_if_unchanged && run::plan_is_current(&out, &sc, &options) {
+    // A plan written without its workbook is not current for a run that asks for one.
+    let has_xlsx = !sc.output.xlsx || out.join("plan.xlsx").is_file();
+    if nightly.skip_if_unchanged && run::plan_is_current(&out, &sc, &options) && has_xlsx {
         let msg = format!(
             "{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do",
             sc.name,

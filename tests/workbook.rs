@@ -631,3 +631,56 @@ fn solve_writes_plan_xlsx_on_request_only() {
         run.stdout
     );
 }
+
+#[test]
+fn batch_takes_a_workbook() {
+    let (_dir, path) = write_temp(&small(|_| {}), "small.xlsx");
+    let out = path.with_file_name("batch");
+    let run = rotaplan(&[
+        "batch",
+        path.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--each-nation-withdraws",
+        "--jobs",
+        "1",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // base, withdraw-AAA, withdraw-BBB: three variants after the header.
+    let summary = std::fs::read_to_string(out.join("batch_summary.csv")).unwrap();
+    let variants: Vec<&str> = summary
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(variants, ["base", "withdraw-AAA", "withdraw-BBB"]);
+}
+
+#[test]
+fn skip_if_unchanged_still_writes_a_missing_workbook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_dir, path) = write_temp(&small(|_| {}), "small.xlsx");
+    let out = tmp.path().join("o");
+    let solve = |extra: &[&str]| {
+        let mut args = vec![
+            "solve",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--skip-if-unchanged",
+        ];
+        args.extend(extra);
+        let run = rotaplan(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    solve(&[]);
+    assert!(!out.join("plan.xlsx").exists());
+    // Same inputs and options, but now the workbook is asked for: not skipped.
+    let said = solve(&["--xlsx"]);
+    assert!(!said.contains("nothing to do"), "{said}");
+    assert!(out.join("plan.xlsx").is_file());
+    // And now it is current.
+    assert!(solve(&["--xlsx"]).contains("nothing to do"));
+}
