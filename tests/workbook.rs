@@ -163,6 +163,10 @@ fn every_error_is_named_by_sheet_and_cell_at_once() {
         s.get_mut("scenario").unwrap()[3][1] = "#n:0";
         // sites: the required sheet is gone.
         s.remove("sites");
+        // Sheet names match without regard to case, and problems use the workbook's spelling.
+        let ut = s.remove("unit_types").unwrap();
+        s.insert("Unit_Types", ut);
+        s.get_mut("Unit_Types").unwrap()[1][4] = "#n:-28";
         // A sheet of notes is ignored with a warning.
         s.insert("notes", vec![vec!["anything"]]);
     });
@@ -174,6 +178,7 @@ fn every_error_is_named_by_sheet_and_cell_at_once() {
         "scenario.xlsx: requirements!C3: required: expected a number, got `one`",
         "scenario.xlsx: scenario!B4: periods: expected a whole number ≥ 1, got 0",
         "scenario.xlsx: sites: required sheet is missing",
+        "scenario.xlsx: Unit_Types!E2: tour_days: must be ≥ 0, got -28",
     ] {
         assert!(
             errs.iter().any(|e| e == want),

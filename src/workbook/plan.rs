@@ -542,7 +542,8 @@ pub fn plan_workbook(sc: &Scenario, files: &BTreeMap<String, Vec<u8>>) -> Result
     for (name, t) in &tables {
         let ws = wb.add_worksheet();
         ws.set_name(*name).map_err(xlsx)?;
-        table_sheet(ws, t)?;
+        // A sheet holds at most 1,048,576 rows: say which table did not fit.
+        table_sheet(ws, t).map_err(|e| format!("{e} (sheet {name}, {} rows)", t.rows.len()))?;
     }
     wb.save_to_buffer().map_err(xlsx)
 }

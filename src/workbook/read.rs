@@ -282,13 +282,15 @@ fn files_of(
                 continue;
             }
         };
-        let trimmed = name.trim();
+        // Sheet names as Excel compares them: without regard to case.
+        let trimmed = name.trim().to_lowercase();
+        let trimmed = trimmed.as_str();
         if trimmed == SETTINGS_SHEET {
             let (text, origin) = settings_toml(&range, d, book);
             files.insert(scenario::TOML, text.into_bytes());
             origins.insert(scenario::TOML.to_string(), origin);
         } else if let Some(file) = scenario::TABLES.iter().find(|f| sheet_of(f) == trimmed) {
-            let (text, origin) = sheet_csv(trimmed, &range);
+            let (text, origin) = sheet_csv(name.trim(), &range);
             files.insert(*file, text.into_bytes());
             origins.insert(file.to_string(), origin);
         } else {
