@@ -689,3 +689,28 @@ fn skip_if_unchanged_still_writes_a_missing_workbook() {
     // And now it is current.
     assert!(solve(&["--xlsx"]).contains("nothing to do"));
 }
+
+#[test]
+fn an_unreadable_workbook_or_a_missing_settings_sheet_is_an_input_error() {
+    // A CSV file saved with the .xlsx extension is not a workbook.
+    let (_d1, path) = write_temp(b"nation,name\nAAA,Alpha\n", "renamed.xlsx");
+    let errs = errors(&path);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("renamed.xlsx: cannot read the workbook: "),
+        "{errs:?}"
+    );
+    let run = rotaplan(&["check", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    // No settings sheet: named like the sheet the user must add.
+    let bytes = small(|s| {
+        s.remove("scenario");
+    });
+    let (_d2, path) = write_temp(&bytes, "s.xlsx");
+    let errs = errors(&path);
+    assert!(
+        errs.iter()
+            .any(|e| e == "s.xlsx: scenario: required sheet is missing"),
+        "{errs:#?}"
+    );
+}

@@ -196,6 +196,10 @@ fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), String> {
             .map_err(xlsx)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    // Printed: landscape, one page wide, the header on every page.
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0).map_err(xlsx)?;
     if !t.headers.is_empty() {
         ws.autofilter(0, 0, t.rows.len() as u32, (t.headers.len() - 1) as u16)
             .map_err(xlsx)?;
@@ -300,11 +304,14 @@ fn summary_sheet(ws: &mut Worksheet, s: &serde_json::Value) -> Result<(), String
         row += 1;
         Ok(())
     };
-    put_text(ws, "input_hash", &text("input_hash"))?;
+    put_text(ws, "input hash", &text("input_hash"))?;
     put_text(ws, "rotaplan version", &text("version"))?;
-    ws.set_column_width(0, 32).map_err(xlsx)?;
-    ws.set_column_width(1, 70).map_err(xlsx)?;
+    // Amounts fit column B; the gap in words and the hash run on into the empty columns after
+    // it. Printed on one page width, so labels and values stay on the same sheet of paper.
+    ws.set_column_width(0, 30).map_err(xlsx)?;
+    ws.set_column_width(1, 16).map_err(xlsx)?;
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    ws.set_print_fit_to_pages(1, 0);
     Ok(())
 }
 
