@@ -6,7 +6,7 @@ SCENARIO ?= inputs/reassurance-10k
 OUT      ?= outputs/$(notdir $(SCENARIO))
 BIN      := target/release/rotaplan
 
-.PHONY: all deps build run test bench check-inputs clean fuzz fuzz-build
+.PHONY: all deps build run test test-office bench check-inputs clean fuzz fuzz-build
 
 all: build
 
@@ -37,6 +37,18 @@ run: build
 # built optimised, and the tests share the release build with `make run`).
 test: deps
 	$(CARGO) test --release
+
+# The spreadsheet test with a real spreadsheet program: installs LibreOffice Calc (headless,
+# from Debian's packages) when missing, then checks that it reads plan.xlsx back to the CSV values.
+test-office: deps
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing: libreoffice-calc-nogui"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null || exit 1; \
+	  else \
+	    echo "test-office needs LibreOffice: sudo apt-get install libreoffice-calc-nogui"; exit 1; \
+	  fi; }
+	$(CARGO) test --release --test office -- --nocapture
 
 check-inputs: build
 	@for d in inputs/*/; do $(BIN) check $$d >/dev/null && echo "ok  $$d" || { echo "BAD $$d"; $(BIN) check $$d; exit 1; }; done

@@ -23,3 +23,4 @@ pub mod settings;
 pub mod solve;
 pub mod strategy;
 pub mod verify;
+pub mod workbook;

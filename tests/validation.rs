@@ -1188,8 +1188,13 @@ fn unknown_keys_in_scenario_toml_warn() {
     warned(&sc, "scenario.toml:10: penalties.boredom:");
     // An unknown table is named at its header line.
     warned(
+        &base().file("scenario.toml", &toml(8, 7, "[extras]\nformat = \"xlsx\"")),
+        "scenario.toml:5: extras:",
+    );
+    // [output] is a known table: an unknown key in it is named in full at its own line.
+    warned(
         &base().file("scenario.toml", &toml(8, 7, "[output]\nformat = \"xlsx\"")),
-        "scenario.toml:5: output:",
+        "scenario.toml:6: output.format:",
     );
 }
 

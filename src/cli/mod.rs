@@ -3,6 +3,7 @@
 
 mod batch;
 mod check;
+mod convert;
 mod diff;
 pub mod exit;
 mod generate;
@@ -79,6 +80,9 @@ enum Command {
         /// A previous plan's output directory: keep what happened, pin published tours, price changes.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Also write the plan as one workbook, plan.xlsx (see docs/spreadsheets.md).
+        #[arg(long)]
+        xlsx: bool,
         /// Refuse a model whose estimated memory exceeds this many GB (default: the machine's memory).
         #[arg(long = "max-model-gb", value_parser = crate::model::size::parse_gb)]
         max_model_gb: Option<f64>,
@@ -103,6 +107,8 @@ enum Command {
         #[arg(long)]
         previous: Option<PathBuf>,
     },
+    /// Convert a scenario directory to one workbook (DST ending in .xlsx) or a workbook to a directory (exit 0 written, 2 invalid scenario, 1 cannot write).
+    Convert { src: PathBuf, dst: PathBuf },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -178,6 +184,7 @@ pub fn main() -> ExitCode {
             previous,
             skip_if_unchanged,
             max_model_gb,
+            xlsx,
             log_format,
         } => {
             let ov = crate::settings::Overrides {
@@ -201,6 +208,7 @@ pub fn main() -> ExitCode {
                     previous,
                     skip_if_unchanged,
                     max_model_gb,
+                    xlsx,
                 }),
             }
         }
@@ -212,6 +220,7 @@ pub fn main() -> ExitCode {
             out,
             previous,
         } => verify::run(&scenario, &out, previous.as_deref()),
+        Command::Convert { src, dst } => convert::run(&src, &dst),
         Command::Generate {
             out,
             nations,

@@ -27,6 +27,8 @@ pub struct Args {
     pub skip_if_unchanged: bool,
     /// `--max-model-gb`: the memory a model may be estimated to need.
     pub max_model_gb: Option<f64>,
+    /// `--xlsx`: plan.xlsx as well, whatever scenario.toml says.
+    pub xlsx: bool,
 }
 
 /// Chooses how progress is shown: JSON for schedulers, nothing with `--quiet`, an updating line
@@ -84,6 +86,7 @@ pub fn run(a: &Args) -> i32 {
             }
         },
     };
+    sc.output.xlsx |= a.xlsx;
     let load_ms = t0.elapsed().as_millis() as u64;
     let settings = match Settings::resolve(&sc, &a.overrides, true) {
         Ok(s) => s,
@@ -109,7 +112,9 @@ pub fn run(a: &Args) -> i32 {
         Err(msg) => return fail(&Error::Other(msg)),
     };
     let options = pipeline::options_json(&settings, a.previous.as_deref());
-    if a.skip_if_unchanged && pipeline::plan_is_current(&out, &sc, &options) {
+    // A plan written without its workbook is not current for a run that asks for one.
+    let has_xlsx = !sc.output.xlsx || out.join("plan.xlsx").is_file();
+    if a.skip_if_unchanged && pipeline::plan_is_current(&out, &sc, &options) && has_xlsx {
         let msg = format!(
             "{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do",
             sc.name,

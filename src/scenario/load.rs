@@ -56,12 +56,17 @@ struct Header {
     penalties: Penalties,
     solver: SolverSettings,
     stability: Stability,
+    output: OutputSettings,
     /// Line of `rolling_window` (or `rolling_step`) in scenario.toml, for errors found later.
     rolling_line: Option<usize>,
 }
 
 /// Loads and validates the scenario in `dir`.
 pub fn load(dir: &Path) -> LoadOutcome {
+    // A scenario kept in one workbook: its sheets become these files, checked the same way.
+    if super::workbook::is_workbook(dir) {
+        return super::workbook::load(dir);
+    }
     let mut d = Diags::default();
     let mut files: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
     if !dir.is_dir() {
@@ -310,6 +315,7 @@ pub fn load_with(
         penalties: header.penalties.clone(),
         solver: header.solver.clone(),
         stability: header.stability.clone(),
+        output: header.output.clone(),
         nations,
         unit_types,
         offers,
@@ -393,6 +399,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             freeze_days: 28.0,
             change_penalty: 10000.0,
         },
+        output: OutputSettings::default(),
         rolling_line: None,
     };
     let Some(bytes) = bytes else {
@@ -595,7 +602,26 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                     d,
                 );
             }
-            ("name" | "description" | "start" | "penalties" | "solver" | "stability", v) => {
+            ("output", toml::Value::Table(t)) => {
+                for (ok, ov) in t {
+                    match (ok.as_str(), ov) {
+                        ("xlsx", toml::Value::Boolean(b)) => h.output.xlsx = *b,
+                        ("xlsx", _) => {
+                            sub_err("output", ok, format!("expected true or false, got {ov}"), d)
+                        }
+                        _ => d.warn(
+                            TOML,
+                            line_of(ok),
+                            Some(&format!("output.{ok}")),
+                            "unknown key, ignored",
+                        ),
+                    }
+                }
+            }
+            (
+                "name" | "description" | "start" | "penalties" | "solver" | "stability" | "output",
+                v,
+            ) => {
                 let want = match k.as_str() {
                     "start" => "a date YYYY-MM-DD such as 2027-01-04",
                     "name" => "a non-blank text",

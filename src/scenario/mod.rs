@@ -6,9 +6,10 @@
 mod load;
 pub mod rolling;
 pub mod table;
+pub mod workbook;
 pub mod write;
 
-pub use load::{check_initial_tours, limit_matches, load, load_with, LoadOutcome};
+pub use load::{check_initial_tours, limit_matches, load, load_with, LoadOutcome, TABLES, TOML};
 
 use chrono::{Duration, NaiveDate};
 use std::path::PathBuf;
@@ -249,6 +250,13 @@ pub struct Stability {
     pub change_penalty: f64,
 }
 
+/// What `solve` writes besides the CSV files (`[output]`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutputSettings {
+    /// Also write the plan as one workbook, plan.xlsx (`solve --xlsx` sets it too).
+    pub xlsx: bool,
+}
+
 /// Kinds of supply-network node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
@@ -370,6 +378,7 @@ pub struct Scenario {
     pub penalties: Penalties,
     pub solver: SolverSettings,
     pub stability: Stability,
+    pub output: OutputSettings,
     pub nations: Vec<Nation>,
     pub unit_types: Vec<UnitType>,
     pub offers: Vec<Offer>,
