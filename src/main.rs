@@ -403,7 +403,7 @@ fn solve(
     peaks.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     print!(
         "{}",
-        rotaplan::report::summary_text(
+        rotaplan::summary_text::summary_text(
             &outcome.rendered.summary,
             &out.display().to_string(),
             &peaks

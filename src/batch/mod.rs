@@ -618,7 +618,7 @@ fn progress(json: bool, k: usize, n: usize, r: &Row) {
             "[{k}/{n}] {}: {}, objective {}, shortfall {}, unmet {} t, {} s",
             g("variant"),
             g("status"),
-            crate::report::thousands(g("objective").parse().unwrap_or(0.0)),
+            crate::summary_text::thousands(g("objective").parse().unwrap_or(0.0)),
             g("shortfall_role_unit_periods"),
             g("unmet_tons"),
             g("wall_s")
