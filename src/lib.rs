@@ -11,6 +11,7 @@ pub mod heuristic;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod report;
 pub mod rolling;
 pub mod run;
 pub mod scenario;

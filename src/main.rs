@@ -83,6 +83,8 @@ enum Command {
         #[arg(long)]
         previous: Option<PathBuf>,
     },
+    /// Draw report.html again from a written plan (exit 0 written, 2 unreadable inputs, 1 other).
+    Report { scenario: PathBuf, out: PathBuf },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -210,6 +212,7 @@ fn main() -> ExitCode {
             out,
             previous,
         } => rotaplan::verify::run(&scenario, &out, previous.as_deref()),
+        Command::Report { scenario, out } => rotaplan::report::run(&scenario, &out),
         Command::Generate {
             out,
             nations,

@@ -687,6 +687,7 @@ pub fn solve_scenario(
             bottleneck::csv(&m, list).text.into_bytes(),
         );
     }
+    crate::report::attach(sc, &mut rendered, opts.log, opts.log_json);
     Ok(Outcome {
         rendered,
         plan,

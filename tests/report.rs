@@ -1,0 +1,289 @@
+//! The HTML plan report: hooks (one bar per tour, one marked cell per short coverage row),
+//! escaping, the offline policy, determinism, the `report` command's exit codes, and a real
+//! headless browser reading the page.
+
+mod common;
+
+use common::{read_csv, rotaplan};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/demo")
+}
+
+/// A copy of the demo scenario with `edit` applied to every file's text.
+fn demo_copy(edit: impl Fn(&str, String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for e in std::fs::read_dir(demo()).expect("demo dir") {
+        let p = e.expect("entry").path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&p).expect("demo file");
+        std::fs::write(dir.path().join(&name), edit(&name, text)).expect("write");
+    }
+    dir
+}
+
+fn solve(scenario: &Path, out: &Path) {
+    let r = rotaplan(&[
+        "solve",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+/// Values of `attr` on every element whose class attribute is exactly `class`.
+fn attr_of_class(html: &str, class: &str, attr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let key = format!("class=\"{class}\"");
+    for (i, _) in html.match_indices(&key) {
+        let start = html[..i].rfind('<').unwrap();
+        let end = i + html[i..].find('>').unwrap();
+        let tag = &html[start..end];
+        let pat = format!(" {attr}=\"");
+        if let Some(j) = tag.find(&pat) {
+            let v = &tag[j + pat.len()..];
+            out.push(v[..v.find('"').unwrap()].to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn solve_writes_a_report_with_one_bar_per_tour_and_short_cells_as_hooks() {
+    // The demo with Lviv asking for 9 battalions: at most 2400 troops of land forces may be in
+    // zone UA (limits.csv:3) = 4 battalions of 600, and Odesa needs one of them from March, so
+    // Lviv is short by at least 5 in every week: there must be short cells.
+    let sc = demo_copy(|name, text| {
+        if name == "requirements.csv" {
+            text.replace("ua-lviv,manoeuvre_bn,2,1,,", "ua-lviv,manoeuvre_bn,9,1,,")
+        } else {
+            text
+        }
+    });
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("plan");
+    solve(sc.path(), &out);
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html written");
+
+    // One bar per row of deployments.csv, each carrying the unit column.
+    let tours = read_csv(&out.join("deployments.csv"));
+    let units = attr_of_class(&html, "tour", "data-unit");
+    assert_eq!(units.len(), tours.len());
+    let mut want: Vec<String> = tours.iter().map(|t| t["unit"].clone()).collect();
+    let mut got = units.clone();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+
+    // One short cell per coverage row with shortfall > 0, found by its three attributes.
+    let cov = read_csv(&out.join("coverage.csv"));
+    let short: BTreeSet<(String, String, String)> = cov
+        .iter()
+        .filter(|r| r["shortfall"].parse::<f64>().unwrap() > 0.0)
+        .map(|r| {
+            (
+                r["site"].clone(),
+                r["role"].clone(),
+                r["period_start"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        short.len() >= 52,
+        "Lviv is short every week: {}",
+        short.len()
+    );
+    let sites = attr_of_class(&html, "short", "data-site");
+    let roles = attr_of_class(&html, "short", "data-role");
+    let periods = attr_of_class(&html, "short", "data-period");
+    assert_eq!(sites.len(), short.len());
+    let cells: BTreeSet<(String, String, String)> = sites
+        .into_iter()
+        .zip(roles)
+        .zip(periods)
+        .map(|((s, r), p)| (s, r, p))
+        .collect();
+    assert_eq!(cells, short);
+    // The header says it falls short, in words.
+    assert!(html.contains("Coverage falls short by"));
+}
+
+#[test]
+fn hostile_input_text_shows_as_text() {
+    const EVIL: &str = "<img src=x onerror=alert(1)>";
+    // GBR becomes a nation coded and named with markup, in every table that names it.
+    let sc = demo_copy(|name, text| match name {
+        "nations.csv" => text
+            .replace("GBR,United Kingdom", &format!("{EVIL},{EVIL}"))
+            .replace("FRA,France", "FRA,\"<script>alert(2)</script>\""),
+        "scenario.toml" => text.replace("Tiny illustrative", "<b>Tiny</b> illustrative"),
+        _ => text.replace("GBR", EVIL),
+    });
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("plan");
+    solve(sc.path(), &out);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        !html.contains(EVIL),
+        "raw markup from the inputs in the page"
+    );
+    assert!(!html.contains("<script>alert"));
+    assert!(!html.contains("<b>Tiny</b>"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
+    // Exactly one script element: the report's own.
+    assert_eq!(html.matches("<script").count(), 1);
+}
+
+#[test]
+fn report_is_offline_deterministic_and_redrawn_identically_by_the_report_command() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("demo");
+    solve(&demo(), &out);
+    let first = std::fs::read(out.join("report.html")).unwrap();
+    let html = String::from_utf8(first.clone()).unwrap();
+    assert!(html.contains(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">"
+    ));
+    for bad in ["http:", "https:", "//", "<link", "<img", "@import", "url("] {
+        assert!(!html.contains(bad), "the report contains `{bad}`");
+    }
+    // Every section of the report is there.
+    for id in [
+        "header",
+        "timeline",
+        "coverage",
+        "nation-load",
+        "limits",
+        "reception",
+        "network",
+        "stocks",
+        "bottlenecks",
+    ] {
+        assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+
+    // Redrawn from the written files: the same bytes as the solve wrote, and again.
+    let r = rotaplan(&["report", demo().to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), first);
+
+    let sc = rotaplan::scenario::load(&demo())
+        .scenario
+        .expect("demo loads");
+    let mut files = BTreeMap::new();
+    for e in std::fs::read_dir(&out).unwrap() {
+        let p = e.unwrap().path();
+        files.insert(
+            p.file_name().unwrap().to_string_lossy().to_string(),
+            std::fs::read(&p).unwrap(),
+        );
+    }
+    let a = rotaplan::report::render_plan(&sc, &files).unwrap();
+    let b = rotaplan::report::render_plan(&sc, &files).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.as_bytes(), &first[..]);
+}
+
+#[test]
+fn report_command_exit_codes_and_nothing_replaced_on_failure() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("demo");
+    solve(&demo(), &out);
+    let before = std::fs::read(out.join("report.html")).unwrap();
+
+    // A hand edit that breaks a date: exit 2, named by file, line and column; report unchanged.
+    let dep = std::fs::read_to_string(out.join("deployments.csv")).unwrap();
+    let mut lines: Vec<String> = dep.lines().map(String::from).collect();
+    lines[1] = lines[1].replacen("2026-11-16", "16/11/2026", 1);
+    std::fs::write(out.join("deployments.csv"), lines.join("\n") + "\n").unwrap();
+    let r = rotaplan(&["report", demo().to_str().unwrap(), out.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("deployments.csv:2: arrive: expected a date YYYY-MM-DD, got `16/11/2026`"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before);
+
+    // No plan at all: 2 (summary.json is missing).
+    let empty = tempfile::tempdir().unwrap();
+    let r = rotaplan(&[
+        "report",
+        demo().to_str().unwrap(),
+        empty.path().to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("summary.json: required file is missing"));
+    assert!(!empty.path().join("report.html").exists());
+
+    // A scenario that does not load: 2.
+    let r = rotaplan(&[
+        "report",
+        empty.path().to_str().unwrap(),
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+}
+
+/// Debian's chromium, when installed (`make deps` installs it).
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser"].iter().find_map(|c| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(c))
+                .find(|p| p.is_file())
+        })
+    })
+}
+
+#[test]
+fn a_real_browser_runs_the_page_and_finds_the_hooks() {
+    let Some(browser) = chromium() else {
+        println!("SKIPPED: chromium is not installed (make deps installs it)");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let plan = out.path().join("demo");
+    solve(&demo(), &plan);
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", plan.join("report.html").display());
+    let r = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &url,
+        ])
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&r.stdout);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let tours = read_csv(&plan.join("deployments.csv"));
+    // The DOM the browser built (not the file's text) has one bar per tour...
+    assert_eq!(
+        attr_of_class(&dom, "tour", "data-unit").len(),
+        tours.len(),
+        "{dom}"
+    );
+    // ...every section, and the script ran to its end: it shows the filters it hides without it.
+    for id in ["timeline", "coverage", "network", "stocks"] {
+        assert!(dom.contains(&format!("<section id=\"{id}\">")));
+    }
+    assert!(
+        dom.contains("<span class=\"filters\" style=\"\">"),
+        "script did not run"
+    );
+    assert!(!dom.contains("<span class=\"filters\" style=\"display:none\">"));
+}
