@@ -55,14 +55,16 @@ fn attr_of_class(html: &str, class: &str, attr: &str) -> Vec<String> {
 #[test]
 fn solve_writes_a_report_with_one_bar_per_tour_and_short_cells_as_hooks() {
     // The demo with Lviv asking for 9 battalions: at most 2400 troops of land forces may be in
-    // zone UA (limits.csv:3) = 4 battalions of 600, and Odesa needs one of them from March, so
-    // Lviv is short by at least 5 in every week: there must be short cells.
-    let sc = demo_copy(|name, text| {
-        if name == "requirements.csv" {
+    // zone UA (limits.csv:3) = 4 battalions of 600, so Lviv is short by at least 5 in every
+    // week: there must be short cells. A coalition-wide cap of 2000 troops (limits.csv:5) is
+    // added: with that much demand unmet, the plan fills it (3 battalions + 2 fighter
+    // detachments = 1800 + 200 = 2000), so it binds and its line is drawn on the nation load.
+    let sc = demo_copy(|name, text| match name {
+        "requirements.csv" => {
             text.replace("ua-lviv,manoeuvre_bn,2,1,,", "ua-lviv,manoeuvre_bn,9,1,,")
-        } else {
-            text
         }
+        "limits.csv" => text + "*,*,*,2000,,\n",
+        _ => text,
     });
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("plan");
@@ -110,6 +112,27 @@ fn solve_writes_a_report_with_one_bar_per_tour_and_short_cells_as_hooks() {
     assert_eq!(cells, short);
     // The header says it falls short, in words.
     assert!(html.contains("Coverage falls short by"));
+
+    // The coalition cap binds somewhere (limit_use.csv says so), so it is drawn as a line on
+    // the nation load, and it heads the limits table, which lists binding rows first.
+    let binding = read_csv(&out.join("limit_use.csv"))
+        .iter()
+        .filter(|r| r["limit"] == "5" && r["used"] == "2000")
+        .count();
+    assert!(binding > 0, "the cap of 2000 never binds");
+    let line = html
+        .find("class=\"limit-line\"")
+        .expect("a limit line is drawn");
+    assert!(html[line..].starts_with("class=\"limit-line\" d=\"M"));
+    let title = &html[line..line + html[line..].find("</title>").unwrap()];
+    assert!(title.contains("limits.csv:5"), "{title}");
+    assert!(
+        title.contains(&format!("binds in {binding} weeks")),
+        "{title}"
+    );
+    let table = &html[html.find("id=\"limits-table\"").unwrap()..];
+    let first_row = &table[table.find("<tr data-binding").unwrap()..];
+    assert!(first_row.starts_with("<tr data-binding=\"true\">"));
 }
 
 #[test]

@@ -34,12 +34,12 @@ pub(crate) const W: f64 = 1000.0;
 pub(crate) const LEFT: f64 = 190.0;
 pub(crate) const RIGHT: f64 = 10.0;
 
-/// Colours for nations: twenty that stay apart on screen and on a grey printer; none is the
+/// Colours for nations: 24 that stay apart on screen and on a grey printer; none is the
 /// pure red kept for shortfall. More nations than colours repeat them (the tooltip names each).
-const PALETTE: [&str; 20] = [
+const PALETTE: [&str; 24] = [
     "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c755f", "#ff9da7",
     "#1b3a6b", "#a0cbe8", "#ffbe7d", "#8cd17d", "#6b4c9a", "#86bcb6", "#d37295", "#499894",
-    "#79706e", "#f1ce63", "#bab0ac", "#d4a6c8",
+    "#79706e", "#f1ce63", "#bab0ac", "#d4a6c8", "#2f6f3e", "#c85200", "#7b848f", "#3d5a80",
 ];
 
 /// What every picture needs: the scenario, the plan's files and the time axis.
@@ -141,7 +141,13 @@ impl Ctx<'_> {
         use chrono::Datelike;
         let start = self.sc.start;
         let end = self.sc.period_start(self.sc.periods as i64);
-        let step = if (end - start).num_days() > 800 { 3 } else { 1 };
+        // Months between labels: the fewest of 1, 2, 3, 6, 12 that leaves a label ("Sep 2027",
+        // about 55 px) room before the next.
+        let px_per_month = 30.44 / self.horizon_days() * (W - LEFT - RIGHT);
+        let step = [1, 2, 3, 6, 12]
+            .into_iter()
+            .find(|s| *s as f64 * px_per_month >= 60.0)
+            .unwrap_or(12);
         let mut out = Vec::new();
         let (mut y, mut m) = (start.year(), start.month());
         loop {
@@ -186,9 +192,14 @@ pub fn render_plan(sc: &Scenario, files: &BTreeMap<String, Vec<u8>>) -> Result<S
             ));
         }
     }
-    let mut nations: Vec<&str> = sc.nations.iter().map(|n| n.code.as_str()).collect();
-    nations.extend(d.tours.iter().map(|t| t.nation.as_str()));
-    nations.extend(d.load.iter().map(|l| l.nation.as_str()));
+    // Colours go to the nations with troops on the ground only, so fewer repeat.
+    let mut nations: Vec<&str> = d.tours.iter().map(|t| t.nation.as_str()).collect();
+    nations.extend(
+        d.load
+            .iter()
+            .filter(|l| l.total > 0.0)
+            .map(|l| l.nation.as_str()),
+    );
     nations.sort();
     nations.dedup();
     let colours = nations

@@ -39,6 +39,40 @@ fn lat_lon(cx: &Ctx) -> BTreeMap<String, (f64, f64)> {
     pos
 }
 
+/// Nudges points apart until no two are closer than `gap` (or 300 rounds pass), keeping them
+/// in the box: a depot, an airfield and a hub in one town would otherwise be one blot. Points
+/// on top of each other part along an angle set by their index, so the result is reproducible.
+fn spread(p: &mut [(f64, f64)], gap: f64, xr: (f64, f64), yr: (f64, f64)) {
+    for _ in 0..300 {
+        let mut moved = false;
+        for i in 0..p.len() {
+            for j in i + 1..p.len() {
+                let (dx, dy) = (p[j].0 - p[i].0, p[j].1 - p[i].1);
+                let d = (dx * dx + dy * dy).sqrt();
+                if d >= gap {
+                    continue;
+                }
+                let (ux, uy) = if d > 1e-6 {
+                    (dx / d, dy / d)
+                } else {
+                    let a = (i * 7 + j * 13) as f64;
+                    (a.cos(), a.sin())
+                };
+                let push = (gap - d) / 2.0 + 0.01;
+                p[i] = (p[i].0 - ux * push, p[i].1 - uy * push);
+                p[j] = (p[j].0 + ux * push, p[j].1 + uy * push);
+                moved = true;
+            }
+        }
+        for q in p.iter_mut() {
+            *q = (q.0.clamp(xr.0, xr.1), q.1.clamp(yr.0, yr.1));
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
 /// Where each node is drawn, and whether by geography: lat/lon when every node has one, else
 /// layers left to right (depot → port/airfield/hub → reception → site).
 fn layout(cx: &Ctx, w: f64, h: f64, m: f64) -> (BTreeMap<String, (f64, f64)>, bool) {
@@ -61,11 +95,12 @@ fn layout(cx: &Ctx, w: f64, h: f64, m: f64) -> (BTreeMap<String, (f64, f64)>, bo
             y.iter().copied().fold(f64::MIN, f64::max),
         );
         let scale = ((w - 2.0 * m) / (x1 - x0).max(1e-6)).min((h - 2.0 * m) / (y1 - y0).max(1e-6));
+        let mut p: Vec<(f64, f64)> = (0..pts.len())
+            .map(|i| (m + (x[i] - x0) * scale, m + (y[i] - y0) * scale))
+            .collect();
+        spread(&mut p, 60.0, (m, w - m), (m, h - m));
         for (i, n) in net.nodes.iter().enumerate() {
-            out.insert(
-                n.code.clone(),
-                (m + (x[i] - x0) * scale, m + (y[i] - y0) * scale),
-            );
+            out.insert(n.code.clone(), p[i]);
         }
         return (out, true);
     }
@@ -237,7 +272,7 @@ pub(crate) fn write_network(cx: &Ctx, out: &mut String) {
     let _ = write!(
         out,
         "<p class=\"note\">Nodes {}. Each line is an arc, drawn from sender to receiver bending to its right (so both directions of a road show); its width is the tons it carries in the chosen {}, its colour how full it is: blue under half, amber from half, orange from 90 %, dark red full; dashed grey carries nothing. Red rings and marks are bottlenecks (see below). Shown: the busiest {} (<span id=\"net-peak\">{}</span>).</p>",
-        if geo { "placed by latitude and longitude" } else { "in layers: depots, then ports, airfields and hubs, then reception nodes, then sites" },
+        if geo { "placed by latitude and longitude (nudged apart where they crowd)" } else { "in layers: depots, then ports, airfields and hubs, then reception nodes, then sites" },
         cx.period_word(),
         cx.period_word(),
         cx.date(peak)
@@ -560,7 +595,12 @@ pub(crate) fn write_stocks(cx: &Ctx, out: &mut String) {
                     num(unmet)
                 )
             } else if below > 0.0 {
-                format!(" — below level {} t·{}s", num(below), cx.period_word())
+                let n = v.iter().filter(|x| x.3 > 0.0).count();
+                format!(
+                    " — below its level in {n} {}{}",
+                    cx.period_word(),
+                    if n == 1 { "" } else { "s" }
+                )
             } else {
                 String::new()
             }
@@ -633,4 +673,28 @@ pub(crate) fn write_bottlenecks(cx: &Ctx, out: &mut String) {
         );
     }
     out.push_str("</table></section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crowded_points_are_spread_to_the_gap_and_far_ones_stay() {
+        // Three nodes in one town (two on the same spot) and one 400 px away.
+        let mut p = vec![
+            (100.0, 100.0),
+            (100.0, 100.0),
+            (105.0, 100.0),
+            (500.0, 100.0),
+        ];
+        spread(&mut p, 48.0, (0.0, 1000.0), (0.0, 600.0));
+        for i in 0..3 {
+            for j in i + 1..3 {
+                let d = ((p[i].0 - p[j].0).powi(2) + (p[i].1 - p[j].1).powi(2)).sqrt();
+                assert!(d >= 47.9, "{i} {j} {d}");
+            }
+        }
+        assert_eq!(p[3], (500.0, 100.0));
+    }
 }
