@@ -56,14 +56,16 @@ fn attr_of_class(html: &str, class: &str, attr: &str) -> Vec<String> {
 fn solve_writes_a_report_with_one_bar_per_tour_and_short_cells_as_hooks() {
     // The demo with Lviv asking for 9 battalions: at most 2400 troops of land forces may be in
     // zone UA (limits.csv:3) = 4 battalions of 600, so Lviv is short by at least 5 in every
-    // week: there must be short cells. A coalition-wide cap of 2000 troops (limits.csv:5) is
-    // added: with that much demand unmet, the plan fills it (3 battalions + 2 fighter
-    // detachments = 1800 + 200 = 2000), so it binds and its line is drawn on the nation load.
+    // week: there must be short cells. A coalition-wide cap of 1400 troops (limits.csv:5) is
+    // added: the tours already deployed (deployed.csv: GBR and FRA battalions of 600 and two
+    // POL fighter detachments of 100) put exactly 600 + 600 + 2 × 100 = 1400 on the ground in
+    // the first week, so the cap binds there whatever else the plan does, and its line is
+    // drawn on the nation load.
     let sc = demo_copy(|name, text| match name {
         "requirements.csv" => {
             text.replace("ua-lviv,manoeuvre_bn,2,1,,", "ua-lviv,manoeuvre_bn,9,1,,")
         }
-        "limits.csv" => text + "*,*,*,2000,,\n",
+        "limits.csv" => text + "*,*,*,1400,,\n",
         _ => text,
     });
     let out = tempfile::tempdir().unwrap();
@@ -117,9 +119,9 @@ fn solve_writes_a_report_with_one_bar_per_tour_and_short_cells_as_hooks() {
     // the nation load, and it heads the limits table, which lists binding rows first.
     let binding = read_csv(&out.join("limit_use.csv"))
         .iter()
-        .filter(|r| r["limit"] == "5" && r["used"] == "2000")
+        .filter(|r| r["limit"] == "5" && r["used"] == "1400")
         .count();
-    assert!(binding > 0, "the cap of 2000 never binds");
+    assert!(binding > 0, "the cap of 1400 never binds");
     let line = html
         .find("class=\"limit-line\"")
         .expect("a limit line is drawn");
@@ -252,6 +254,46 @@ fn report_command_exit_codes_and_nothing_replaced_on_failure() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(r.code, 2);
+}
+
+#[test]
+fn batch_writes_a_comparison_report_linking_each_variants_report() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("batch");
+    let r = rotaplan(&[
+        "batch",
+        demo().to_str().unwrap(),
+        "--each-nation-withdraws",
+        "--out",
+        dir.to_str().unwrap(),
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(dir.join("batch_report.html")).expect("batch report");
+    let rows = read_csv(&dir.join("batch_summary.csv"));
+    // base + one variant per nation of the demo (CAN, DEU, FRA, GBR, POL).
+    assert_eq!(rows.len(), 6);
+    assert!(html.contains("content=\"default-src 'none';"));
+    for bad in ["http:", "https:", "//"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    for row in &rows {
+        let v = &row["variant"];
+        // A table row, a bar pair and a coverage strip per variant, and a link that resolves.
+        assert!(html.contains(&format!("<tr data-variant=\"{v}\">")), "{v}");
+        assert!(html.contains(&format!("<g class=\"variant\" data-variant=\"{v}\">")));
+        assert!(html.contains(&format!("<g class=\"strip\" data-variant=\"{v}\">")));
+        let link = format!("{v}/plan/report.html");
+        assert!(html.contains(&format!("<a href=\"{link}\">")), "{v}");
+        assert!(dir.join(&link).is_file(), "{link}");
+        // The shortfall in the table is the summary's, in the bar's tooltip.
+        let short = row["shortfall_role_unit_periods"].parse::<f64>().unwrap();
+        assert!(html.contains(&format!(
+            "{v}: shortfall {} role-unit periods",
+            rotaplan::output::fmt_num(short)
+        )));
+    }
 }
 
 /// Debian's chromium, when installed (`make deps` installs it).

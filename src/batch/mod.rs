@@ -573,6 +573,9 @@ pub fn run(args: &BatchArgs) -> i32 {
         eprintln!("rotaplan batch: cannot write {}: {e}", file.display());
         return exit::OTHER;
     }
+    if shard.is_none() {
+        crate::report::batch::write_beside(&file);
+    }
     let secs = started.elapsed().as_secs_f64();
     if json {
         eprintln!(
@@ -1042,6 +1045,7 @@ pub fn merge(args: &MergeArgs) -> i32 {
         eprintln!("rotaplan batch-merge: cannot write {}: {e}", out.display());
         return exit::OTHER;
     }
+    crate::report::batch::write_beside(&out);
     let failed = rows.iter().filter(|r| !is_ok(r)).count();
     println!(
         "{} shard(s), {} variant(s), {failed} failed: {}",

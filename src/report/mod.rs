@@ -8,6 +8,7 @@
 //! Content-Security-Policy forbids every external load, so the file opens offline and no input
 //! text can fetch or run anything.
 
+pub mod batch;
 mod charts;
 pub mod data;
 mod header;

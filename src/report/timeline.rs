@@ -302,7 +302,7 @@ pub(crate) fn write_coverage(cx: &Ctx, out: &mut String) {
             continue;
         }
         let h = rows.len() as f64 * CELL + 2.0;
-        let mut s = svg::svg(W, h);
+        let mut s = svg::svg(W, h).a("shape-rendering", "crispEdges");
         for (i, ((_, r), cov)) in rows.iter().enumerate() {
             let y = 1.0 + i as f64 * CELL;
             s.push(label(8.0, y + 10.0, &format!("{site} · {r}"), "lbl"));
