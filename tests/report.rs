@@ -294,6 +294,34 @@ fn batch_writes_a_comparison_report_linking_each_variants_report() {
             rotaplan::output::fmt_num(short)
         )));
     }
+
+    // The nightly question on two of these plans: what changes without GBR, as a page.
+    let page = out.path().join("diff.html");
+    let r = rotaplan(&[
+        "diff",
+        dir.join("base/plan").to_str().unwrap(),
+        dir.join("withdraw-GBR/plan").to_str().unwrap(),
+        "--out",
+        out.path().join("diff.csv").to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "the plans differ: {}", r.stderr);
+    let html = std::fs::read_to_string(&page).expect("diff.html");
+    let changes = read_csv(&out.path().join("diff.csv"));
+    assert!(!changes.is_empty());
+    // One row per line of diff.csv, each tagged with its kind, and the counts in words.
+    assert_eq!(html.matches("<g class=\"change\"").count(), changes.len());
+    for kind in ["added", "removed", "moved"] {
+        let n = changes.iter().filter(|c| c["change"] == kind).count();
+        assert_eq!(
+            html.matches(&format!("data-change=\"{kind}\"")).count(),
+            n,
+            "{kind}"
+        );
+    }
+    assert!(html.contains("content=\"default-src 'none';"));
+    assert!(html.contains("<section id=\"diff-coverage\">"));
 }
 
 /// Debian's chromium, when installed (`make deps` installs it).

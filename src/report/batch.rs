@@ -25,7 +25,7 @@ fn href(variant: &str) -> String {
 }
 
 /// Shortfall (role-unit periods) per period start of one variant's plan, from its coverage.csv.
-fn shortfall_by_period(plan: &Path) -> Option<BTreeMap<String, f64>> {
+pub(crate) fn shortfall_by_period(plan: &Path) -> Option<BTreeMap<String, f64>> {
     let mut d = Diags::default();
     let t = Table::load(
         plan,

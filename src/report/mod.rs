@@ -11,6 +11,7 @@
 pub mod batch;
 mod charts;
 pub mod data;
+pub mod diff;
 mod header;
 mod network;
 pub mod svg;
