@@ -107,7 +107,7 @@ pub(crate) fn write_nation_load(cx: &Ctx, out: &mut String) {
         base = upper;
     }
     for l in &drawable {
-        let mut path = String::new();
+        let mut st = Vec::new();
         for t in 0..tn {
             let Some(m) = l.max[t] else { continue };
             let b = if l.nation == "*" {
@@ -115,14 +115,9 @@ pub(crate) fn write_nation_load(cx: &Ctx, out: &mut String) {
             } else {
                 below(&series, &l.nation, t)
             };
-            let _ = write!(
-                path,
-                "M{} {}H{}",
-                svg::n(cx.xt(t)),
-                svg::n(y(b + m)),
-                svg::n(cx.xt(t + 1))
-            );
+            st.push((cx.xt(t), cx.xt(t + 1), y(b + m)));
         }
+        let path = svg::step_path(&st);
         s.push(
             El::new("path")
                 .a("class", "limit-line")
@@ -287,10 +282,11 @@ fn pool_rows(cx: &Ctx) -> Vec<UseRow> {
         rows.push(mk(
             format!("offers.csv:{}", o.line),
             format!(
-                "pool: {} {} units, on tour or in dwell ({} units; tour {} {}s, dwell {})",
+                "pool: {} {} units, on tour or in dwell ({} unit{}; tour {} {}s, dwell {})",
                 nat.code,
                 ut.code,
                 o.units,
+                if o.units == 1 { "" } else { "s" },
                 ut.tour,
                 cx.period_word(),
                 ut.dwell
@@ -336,18 +332,12 @@ fn spark(used: &[f64], cap: &[Option<f64>], binding: bool) -> El {
             .a("points", svg::points(&area))
             .a("fill", if binding { "#ef8a62" } else { "#9ecae1" }),
     );
-    let mut path = String::new();
-    for (t, c) in cap.iter().enumerate() {
-        if let Some(c) = c {
-            let _ = write!(
-                path,
-                "M{} {}H{}",
-                svg::n(x(t)),
-                svg::n(y(*c)),
-                svg::n(x(t + 1))
-            );
-        }
-    }
+    let st: Vec<(f64, f64, f64)> = cap
+        .iter()
+        .enumerate()
+        .filter_map(|(t, c)| c.map(|c| (x(t), x(t + 1), y(c))))
+        .collect();
+    let path = svg::step_path(&st);
     s.push(
         El::new("path")
             .a("d", path)
@@ -380,11 +370,16 @@ pub(crate) fn write_limits(cx: &Ctx, out: &mut String) {
         })
         .collect();
     rows.extend(pool_rows(cx));
+    // Binding rows first, the longest binding first; then by how full; then by file and line.
+    let key = |r: &UseRow| {
+        let (file, line) = r.name.split_once(':').unwrap_or((&r.name, "0"));
+        (file.to_string(), line.parse::<usize>().unwrap_or(0))
+    };
     rows.sort_by(|a, b| {
-        (b.binding > 0)
-            .cmp(&(a.binding > 0))
+        b.binding
+            .cmp(&a.binding)
             .then(b.peak_share.total_cmp(&a.peak_share))
-            .then(a.name.cmp(&b.name))
+            .then(key(a).cmp(&key(b)))
             .then(a.what.cmp(&b.what))
     });
     let _ = write!(
@@ -398,7 +393,7 @@ pub(crate) fn write_limits(cx: &Ctx, out: &mut String) {
         let peak = r.used.iter().fold(0.0, |a: f64, b| a.max(*b));
         let _ = write!(
             out,
-            "<tr data-binding=\"{}\"><td>{}</td><td>{}</td><td class=\"r\">{} of {} ({:.0} %)</td><td class=\"r{}\">{}</td><td>",
+            "<tr data-binding=\"{}\"><td>{}</td><td>{}</td><td class=\"r\">{} of {} ({:.0} %)</td><td class=\"r nw{}\">{}</td><td>",
             r.binding > 0,
             esc(&r.name),
             esc(&r.what),
@@ -461,7 +456,7 @@ pub(crate) fn write_reception(cx: &Ctx, out: &mut String) {
             )
             .a("class", "site"),
         );
-        let mut cap_path = String::new();
+        let mut cap_steps = Vec::new();
         for (t, (a, l, c)) in v.iter().enumerate() {
             let (x0, x1) = (cx.xt(t), cx.xt(t + 1));
             let bw = (x1 - x0) * 0.85;
@@ -480,12 +475,12 @@ pub(crate) fn write_reception(cx: &Ctx, out: &mut String) {
                 s.push(g);
             }
             if let Some(c) = c {
-                let _ = write!(cap_path, "M{} {}H{}", svg::n(x0), svg::n(y(*c)), svg::n(x1));
+                cap_steps.push((x0, x1, y(*c)));
             }
         }
         s.push(
             El::new("path")
-                .a("d", cap_path)
+                .a("d", svg::step_path(&cap_steps))
                 .a("stroke", "#b2182b")
                 .a("stroke-width", "1.5")
                 .a("stroke-dasharray", "5 3")

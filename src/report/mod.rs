@@ -36,12 +36,13 @@ pub(crate) const W: f64 = 1000.0;
 pub(crate) const LEFT: f64 = 190.0;
 pub(crate) const RIGHT: f64 = 10.0;
 
-/// Colours for nations: 24 that stay apart on screen and on a grey printer; none is the
+/// Colours for nations: 32 (frontline-100k's count) that stay apart on screen and on a grey printer; none is the
 /// pure red kept for shortfall. More nations than colours repeat them (the tooltip names each).
-const PALETTE: [&str; 24] = [
+const PALETTE: [&str; 32] = [
     "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#9c755f", "#ff9da7",
     "#1b3a6b", "#a0cbe8", "#ffbe7d", "#8cd17d", "#6b4c9a", "#86bcb6", "#d37295", "#499894",
     "#79706e", "#f1ce63", "#bab0ac", "#d4a6c8", "#2f6f3e", "#c85200", "#7b848f", "#3d5a80",
+    "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#393b79", "#637939", "#843c39", "#7b4173",
 ];
 
 /// What every picture needs: the scenario, the plan's files and the time axis.
@@ -345,7 +346,7 @@ nav a{margin-right:12px;color:#1b3a6b;text-decoration:none}
 nav label{margin-left:12px}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}
 th,td{border:1px solid #d0d4da;padding:3px 7px;text-align:left;vertical-align:middle}
-th{background:#eef1f5}td.r{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#eef1f5}td.nw{white-space:nowrap}td.r{text-align:right;font-variant-numeric:tabular-nums}
 .status{font-size:16px;font-weight:600}.status.optimal{color:#1a6b2a}.status.feasible{color:#8a5a00}
 .bad{color:#b2182b;font-weight:600}.good{color:#1a6b2a}
 .legend{font-size:12px;margin:4px 0}.legend span{display:inline-block;margin-right:10px;white-space:nowrap}

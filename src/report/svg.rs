@@ -143,14 +143,53 @@ pub fn text(x: f64, y: f64, t: impl Into<String>) -> El {
     El::new("text").f("x", x).f("y", y).text(t)
 }
 
-/// Points for `<polyline>`/`<polygon>`.
+/// Points for `<polyline>`/`<polygon>`, as drawn: repeated points and the inner points of
+/// straight horizontal or vertical runs are left out (a step chart over 104 weeks that holds
+/// still most of the time then takes a few points, not 208).
 pub fn points(p: &[(f64, f64)]) -> String {
+    let q: Vec<(String, String)> = p.iter().map(|(x, y)| (n(*x), n(*y))).collect();
+    let mut kept: Vec<&(String, String)> = Vec::with_capacity(q.len());
+    for (i, c) in q.iter().enumerate() {
+        if kept.last() == Some(&c) {
+            continue;
+        }
+        if let (Some(prev), Some(next)) = (kept.last(), q.get(i + 1)) {
+            let same_y = prev.1 == c.1 && c.1 == next.1;
+            let same_x = prev.0 == c.0 && c.0 == next.0;
+            if same_y || same_x {
+                continue;
+            }
+        }
+        kept.push(c);
+    }
     let mut s = String::new();
-    for (i, (x, y)) in p.iter().enumerate() {
+    for (i, (x, y)) in kept.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
-        let _ = write!(s, "{},{}", n(*x), n(*y));
+        let _ = write!(s, "{x},{y}");
+    }
+    s
+}
+
+/// A path of horizontal steps `(x0, x1, y)`: one `M…H…` per run of equal `y` whose steps touch.
+pub fn step_path(steps: &[(f64, f64, f64)]) -> String {
+    let mut s = String::new();
+    let mut run: Option<(String, String, String)> = None;
+    for (x0, x1, y) in steps {
+        let (a, b, c) = (n(*x0), n(*x1), n(*y));
+        match &mut run {
+            Some((_, end, ry)) if *end == a && *ry == c => *end = b,
+            _ => {
+                if let Some((r0, r1, ry)) = run.take() {
+                    let _ = write!(s, "M{r0} {ry}H{r1}");
+                }
+                run = Some((a, b, c));
+            }
+        }
+    }
+    if let Some((r0, r1, ry)) = run {
+        let _ = write!(s, "M{r0} {ry}H{r1}");
     }
     s
 }
@@ -198,6 +237,29 @@ mod tests {
         assert_eq!(n(3.06), "3.1");
         assert_eq!(n(-0.25), "-0.3");
         assert_eq!(n(f64::NAN), "0");
+    }
+
+    #[test]
+    fn straight_runs_keep_their_ends_only() {
+        // A step 0..3 at y 5, up to y 2 for 3..4: the corners stay, the middle of the run goes.
+        let p = [
+            (0.0, 5.0),
+            (1.0, 5.0),
+            (2.0, 5.0),
+            (3.0, 5.0),
+            (3.0, 2.0),
+            (4.0, 2.0),
+        ];
+        assert_eq!(points(&p), "0,5 3,5 3,2 4,2");
+        assert_eq!(
+            step_path(&[
+                (0.0, 1.0, 4.0),
+                (1.0, 2.0, 4.0),
+                (2.0, 3.0, 6.0),
+                (5.0, 6.0, 6.0)
+            ]),
+            "M0 4H2M2 6H3M5 6H6"
+        );
     }
 
     #[test]
