@@ -138,6 +138,38 @@ fn solve_writes_a_report_with_one_bar_per_tour_and_short_cells_as_hooks() {
 }
 
 #[test]
+fn a_plan_without_supply_network_still_gets_its_report() {
+    // The demo without its network tables: sites keep their position, lose node and reception.
+    let sc = demo_copy(|name, text| match name {
+        "sites.csv" => text
+            .replace("site,name,zone,node,reception,", "site,name,zone,")
+            .replace(",site-lviv,mostyska,", ",")
+            .replace(",site-odesa,mostyska,", ",")
+            .replace(",af-rzeszow,,", ","),
+        _ => text,
+    });
+    for f in [
+        "nodes.csv",
+        "arcs.csv",
+        "supply.csv",
+        "consumption.csv",
+        "commodities.csv",
+        "initial_stocks.csv",
+    ] {
+        std::fs::remove_file(sc.path().join(f)).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("plan");
+    solve(sc.path(), &out);
+    assert!(!out.join("flows.csv").exists());
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html written");
+    assert!(html.contains("<p>This scenario has no supply network.</p>"));
+    assert!(html.contains("<p>This plan has no reception nodes"));
+    let tours = read_csv(&out.join("deployments.csv"));
+    assert_eq!(attr_of_class(&html, "tour", "data-unit").len(), tours.len());
+}
+
+#[test]
 fn hostile_input_text_shows_as_text() {
     const EVIL: &str = "<img src=x onerror=alert(1)>";
     // GBR becomes a nation coded and named with markup, in every table that names it.

@@ -242,6 +242,13 @@ pub fn render_plan(sc: &Scenario, files: &BTreeMap<String, Vec<u8>>) -> Result<S
 /// atomic write. A report that cannot be drawn must not cost the plan: the plan is written
 /// without it and a warning says why (`rotaplan report` can draw it later).
 pub fn attach(sc: &Scenario, rendered: &mut crate::output::Rendered, log: bool, json: bool) {
+    let started = std::time::Instant::now();
+    attach_timed(sc, rendered, log, json);
+    // Counted as writing, so a solve's timings (and the benchmark's overhead) include it.
+    rendered.summary.timings_ms.write += started.elapsed().as_millis() as u64;
+}
+
+fn attach_timed(sc: &Scenario, rendered: &mut crate::output::Rendered, log: bool, json: bool) {
     let summary = match serde_json::to_vec_pretty(&rendered.summary) {
         Ok(s) => s,
         Err(e) => return warn(log, json, &e.to_string()),
