@@ -411,4 +411,29 @@ fn a_real_browser_runs_the_page_and_finds_the_hooks() {
         "script did not run"
     );
     assert!(!dom.contains("<span class=\"filters\" style=\"display:none\">"));
+
+    // The period selector, driven by `#period=0`: the map relabels itself to the first week
+    // and the script rewrites every arc's tooltip for it.
+    let profile = tempfile::tempdir().unwrap();
+    let r = std::process::Command::new(chromium().unwrap())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &format!("{url}#period=0"),
+        ])
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        dom.contains("id=\"net-label\" class=\"site\">2027-01-04</text>"),
+        "{dom}"
+    );
+    assert!(dom.contains(" %) in the 2027-01-04</title>"));
 }

@@ -374,8 +374,8 @@ section{break-inside:auto}
 @media print{nav,.noprint{display:none}.axis-wrap{position:static}h2{break-after:avoid}}
 "#;
 
-/// Filtering by site or nation, the network's period selector, and `#only=ID` to show a single
-/// section (for printing one picture, and for the screenshots). Without script every picture
+/// Filtering by site or nation, the network's period selector (`#period=K` opens at period K),
+/// and `#only=ID` to show a single section (for printing one picture, and for the screenshots). Without script every picture
 /// shows in full.
 const SCRIPT: &str = r#"
 (function(){
@@ -405,7 +405,8 @@ function period(){
  var l=document.getElementById('net-label');if(l)l.textContent=ps.options[i].text;
 }
 if(ps){ps.addEventListener('change',period);}
-var h=location.hash;
+var h=location.hash,m=/period=(\d+)/.exec(h);
+if(ps&&m&&ps.options[+m[1]]){ps.value=m[1];period();}
 if(h.indexOf('#only=')===0){var id=h.slice(6);
  all('section').forEach(function(s){s.style.display=s.id===id?'':'none';});
  all('nav').forEach(function(n){n.style.display='none';});}
