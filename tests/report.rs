@@ -411,6 +411,14 @@ fn a_real_browser_runs_the_page_and_finds_the_hooks() {
         "script did not run"
     );
     assert!(!dom.contains("<span class=\"filters\" style=\"display:none\">"));
+    // Lanes by site and role show; lanes by nation (one block per nation with tours) wait
+    // behind the selector.
+    assert!(dom.contains("<div id=\"lanes-nation\" style=\"display: none;\">"));
+    let nations: BTreeSet<&String> = tours.iter().map(|t| &t["nation"]).collect();
+    assert_eq!(
+        dom.matches("<div class=\"blk\" data-nation=").count(),
+        nations.len()
+    );
 
     // The period selector, driven by `#period=0`: the map relabels itself to the first week
     // and the script rewrites every arc's tooltip for it.

@@ -73,7 +73,7 @@ pub(crate) fn write(cx: &Ctx, out: &mut String) {
     for n in cx.colours.keys() {
         let _ = write!(out, "<option>{}</option>", esc(n));
     }
-    out.push_str("</select></label></span></nav>\n");
+    out.push_str("</select></label><label>Lanes <select id=\"f-lanes\"><option value=\"site\">by site and role</option><option value=\"nation\">by nation</option></select></label></span></nav>\n");
 
     let _ = write!(
         out,

@@ -374,20 +374,27 @@ section{break-inside:auto}
 @media print{nav,.noprint{display:none}.axis-wrap{position:static}h2{break-after:avoid}}
 "#;
 
-/// Filtering by site or nation, the network's period selector (`#period=K` opens at period K),
+/// Filtering by site or nation, lanes by nation (`#lanes=nation`), the network's period
+/// selector (`#period=K` opens at period K),
 /// and `#only=ID` to show a single section (for printing one picture, and for the screenshots). Without script every picture
 /// shows in full.
 const SCRIPT: &str = r#"
 (function(){
 function all(s){return Array.prototype.slice.call(document.querySelectorAll(s));}
 var fs=document.getElementById('f-site'),fn=document.getElementById('f-nation');
+var fl=document.getElementById('f-lanes');
 function apply(){
- var s=fs?fs.value:'',n=fn?fn.value:'';
+ var s=fs?fs.value:'',n=fn?fn.value:'',l=fl?fl.value:'site';
  all('.blk[data-site]').forEach(function(b){b.style.display=(!s||b.getAttribute('data-site')===s)?'':'none';});
+ all('.blk[data-nation]').forEach(function(b){b.style.display=(!n||b.getAttribute('data-nation')===n)?'':'none';});
+ var ls=document.getElementById('lanes-site'),ln=document.getElementById('lanes-nation');
+ if(ls)ls.style.display=l==='site'?'':'none';if(ln)ln.style.display=l==='nation'?'':'none';
  all('[data-nation].tour,[data-nation].area').forEach(function(e){
   var on=!n||e.getAttribute('data-nation')===n;e.classList.toggle('dim',!on);});
 }
 if(fs)fs.addEventListener('change',apply);if(fn)fn.addEventListener('change',apply);
+if(fl){fl.addEventListener('change',apply);if(/lanes=nation/.test(location.hash))fl.value='nation';}
+apply();
 document.querySelectorAll('.filters').forEach(function(f){f.style.display='';});
 var ps=document.getElementById('net-period');
 function colour(u){return u>=0.999?'#a50026':u>=0.9?'#f46d43':u>=0.5?'#fdae61':'#4575b4';}
@@ -407,7 +414,8 @@ function period(){
 if(ps){ps.addEventListener('change',period);}
 var h=location.hash,m=/period=(\d+)/.exec(h);
 if(ps&&m&&ps.options[+m[1]]){ps.value=m[1];period();}
-if(h.indexOf('#only=')===0){var id=h.slice(6);
+var o=/only=([A-Za-z-]+)/.exec(h);
+if(o){var id=o[1];
  all('section').forEach(function(s){s.style.display=s.id===id?'':'none';});
  all('nav').forEach(function(n){n.style.display='none';});}
 })();

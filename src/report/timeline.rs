@@ -167,6 +167,7 @@ pub(crate) fn write_timeline(cx: &Ctx, out: &mut String) {
     out.push_str("</div>");
 
     let plot_end = W - super::RIGHT;
+    out.push_str("<div id=\"lanes-site\">");
     for site in site_order(&grid, &lanes) {
         // The lanes of this site: every role with a requirement or a tour there.
         let mut roles: Vec<&str> = grid
@@ -255,7 +256,61 @@ pub(crate) fn write_timeline(cx: &Ctx, out: &mut String) {
         s.write(out);
         out.push_str("</div>");
     }
+    out.push_str("</div>");
+    write_nation_lanes(cx, out);
     out.push_str("</section>\n");
+}
+
+/// The same tours in a lane per nation (switched to by the "Lanes" selector; without script
+/// both views show). These bars carry `data-nation` but no `data-unit`: the unit hook counts the
+/// site-and-role view's bars only, one per tour.
+fn write_nation_lanes(cx: &Ctx, out: &mut String) {
+    let mut by: BTreeMap<&str, Vec<&Tour>> = BTreeMap::new();
+    for t in &cx.d.tours {
+        by.entry(t.nation.as_str()).or_default().push(t);
+    }
+    out.push_str("<div id=\"lanes-nation\"><h3>Lanes by nation</h3>");
+    for (nation, mut tours) in by {
+        tours.sort_by(|a, b| {
+            (a.arrive, a.depart, &a.site, &a.unit, a.line)
+                .cmp(&(b.arrive, b.depart, &b.site, &b.unit, b.line))
+        });
+        let (rows, n) = pack(&tours);
+        let h = SITE_HEAD + n.max(1) as f64 * ROW + GAP;
+        let mut s = svg::svg(W, h);
+        s.push(cx.grid(h));
+        s.push(svg::line(LEFT, 0.0, LEFT, h).a("stroke", "#999"));
+        s.push(svg::text(4.0, 12.0, cx.nation_label(nation)).a("class", "site"));
+        let count = tours.len();
+        s.push(
+            svg::text(
+                8.0,
+                SITE_HEAD + 9.0,
+                format!("{count} tour{}", if count == 1 { "" } else { "s" }),
+            )
+            .a("class", "lbl"),
+        );
+        for (t, row) in tours.iter().zip(&rows) {
+            let x0 = cx.x(t.arrive);
+            let x1 = cx.x(t.depart + chrono::Duration::days(1));
+            let y = SITE_HEAD + *row as f64 * ROW;
+            s.push(
+                svg::rect(x0, y, (x1 - x0).max(1.0), BAR)
+                    .a("class", "tour-n")
+                    .a("data-nation", &t.nation)
+                    .a("fill", cx.colour(&t.nation))
+                    .title(tour_text(cx, t)),
+            );
+            let xr = cx.x(t.cover_from);
+            if xr > x0 {
+                s.push(svg::rect(x0, y, xr - x0, BAR).a("class", "rip"));
+            }
+        }
+        let _ = write!(out, "<div class=\"blk\" data-nation=\"{}\">", esc(nation));
+        s.write(out);
+        out.push_str("</div>");
+    }
+    out.push_str("</div>");
 }
 
 /// Runs of periods in the same state (0 not required, 1 met, 2 short) with equal figures:
