@@ -359,7 +359,7 @@ th{background:#eef1f5}td.nw{white-space:nowrap}td.r{text-align:right;font-varian
 .legend{font-size:12px;margin:4px 0}.legend span{display:inline-block;margin-right:10px;white-space:nowrap}
 .sw{display:inline-block;width:12px;height:12px;vertical-align:-2px;margin-right:3px;border:1px solid #0003}
 svg{display:block;font-size:11px}
-svg text{fill:#222}svg .lbl{font-size:11px}svg .site{font-weight:600;font-size:12px}
+svg text{fill:#222}svg .lbl{font-size:11px}svg .site{font-weight:600;font-size:12px;paint-order:stroke;stroke:#fff;stroke-width:3px}
 svg .grid line{stroke:#e3e6ea;stroke-width:1}
 svg .tick{stroke:#888}
 .axis-wrap{position:sticky;top:30px;background:#fff;z-index:2;border-bottom:1px solid #ccc}
