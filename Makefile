@@ -6,7 +6,7 @@ SCENARIO ?= inputs/reassurance-10k
 OUT      ?= outputs/$(notdir $(SCENARIO))
 BIN      := target/release/rotaplan
 
-.PHONY: all deps build run test test-office bench check-inputs clean fuzz fuzz-build
+.PHONY: all deps build run test test-office bench check-inputs clean fuzz fuzz-build screenshots
 
 all: build
 
@@ -16,6 +16,7 @@ deps:
 	command -v cmake >/dev/null 2>&1 || missing="$$missing cmake"; \
 	command -v c++ >/dev/null 2>&1 || missing="$$missing g++"; \
 	ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/*/libclang-[0-9]*.so* 2>/dev/null | grep -q . || missing="$$missing libclang-dev"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing:$$missing"; \
@@ -49,6 +50,11 @@ test-office: deps
 	    echo "test-office needs LibreOffice: sudo apt-get install libreoffice-calc-nogui"; exit 1; \
 	  fi; }
 	$(CARGO) test --release --test office -- --nocapture
+
+# PNGs of each section of the demo's plan report, for docs/report.md (needs chromium: make deps).
+screenshots: build
+	$(BIN) solve inputs/demo --out outputs/demo --quiet
+	bash scripts/screenshots.sh outputs/demo/report.html docs/img
 
 check-inputs: build
 	@for d in inputs/*/; do $(BIN) check $$d >/dev/null && echo "ok  $$d" || { echo "BAD $$d"; $(BIN) check $$d; exit 1; }; done

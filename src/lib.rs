@@ -18,6 +18,7 @@ pub mod output;
 pub mod pipeline;
 pub mod plan;
 pub mod planfile;
+pub mod report;
 pub mod scenario;
 pub mod settings;
 pub mod solve;

@@ -120,6 +120,7 @@ pub fn solve_scenario(
             bottleneck::csv(&m, list).text.into_bytes(),
         );
     }
+    crate::report::attach(sc, &mut rendered);
     if sc.output.xlsx {
         crate::workbook::attach(sc, &mut rendered)
             .map_err(|message| Error::Other(format!("{message}; nothing was written")))?;

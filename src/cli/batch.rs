@@ -15,6 +15,7 @@ use super::exit;
 use crate::base::diag::Diags;
 use crate::base::text::{fmt_num, Csv};
 use crate::batch::variants::{self, Change, Override, Variant};
+use crate::batch::COLUMNS;
 use crate::scenario::table::Table;
 use crate::scenario::Scenario;
 use std::collections::{BTreeMap, BTreeSet};
@@ -86,32 +87,6 @@ pub struct MergeArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
-
-/// Columns of batch_summary.csv (and of each shard's summary).
-pub const COLUMNS: [&str; 22] = [
-    "variant",
-    "status",
-    "exit_code",
-    "objective",
-    "objective_vs_base",
-    "coverage_penalty",
-    "deployment_cost",
-    "tour_cost",
-    "transport_cost",
-    "supply_cost",
-    "sustainment_penalty",
-    "days_of_supply_penalty",
-    "gap",
-    "shortfall_role_unit_periods",
-    "unmet_tons",
-    "peak_troops",
-    "top_bottleneck",
-    "top_bottleneck_value",
-    "solve_s",
-    "wall_s",
-    "overrides",
-    "message",
-];
 
 const TERMS: [&str; 7] = [
     "coverage_penalty",
@@ -588,6 +563,9 @@ pub fn run(args: &BatchArgs) -> i32 {
     if let Err(e) = write_summary(&file, &rows) {
         eprintln!("rotaplan batch: cannot write {}: {e}", file.display());
         return exit::OTHER;
+    }
+    if shard.is_none() {
+        crate::report::batch::write_beside(&file);
     }
     let secs = started.elapsed().as_secs_f64();
     if json {
@@ -1068,6 +1046,7 @@ pub fn merge(args: &MergeArgs) -> i32 {
         eprintln!("rotaplan batch-merge: cannot write {}: {e}", out.display());
         return exit::OTHER;
     }
+    crate::report::batch::write_beside(&out);
     let failed = rows.iter().filter(|r| !is_ok(r)).count();
     println!(
         "{} shard(s), {} variant(s), {failed} failed: {}",

@@ -16,6 +16,9 @@ pub struct DiffArgs {
     /// Where to write diff.csv (default: NEW_OUT_DIR/diff.csv).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also draw the difference as a self-contained HTML page (docs/report.md).
+    #[arg(long)]
+    pub html: Option<PathBuf>,
 }
 
 /// `rotaplan diff`: returns the exit code.
@@ -47,6 +50,15 @@ pub fn run(args: &DiffArgs) -> i32 {
         let _ = std::fs::remove_file(&tmp);
         eprintln!("rotaplan diff: cannot write {}: {e}", out.display());
         return exit::INPUT;
+    }
+    if let Some(html) = &args.html {
+        let page = crate::report::diff::render_diff(&changes, &args.old, &args.new);
+        let tmp = html.with_file_name(format!(".diff.html.tmp-{}", std::process::id()));
+        if let Err(e) = std::fs::write(&tmp, page).and_then(|_| std::fs::rename(&tmp, html)) {
+            let _ = std::fs::remove_file(&tmp);
+            eprintln!("rotaplan diff: cannot write {}: {e}", html.display());
+            return exit::INPUT;
+        }
     }
     if changes.is_empty() {
         exit::OK

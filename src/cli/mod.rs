@@ -8,6 +8,7 @@ mod diff;
 pub mod exit;
 mod generate;
 mod lifeline;
+mod report;
 mod solve;
 pub mod summary;
 mod verify;
@@ -107,6 +108,8 @@ enum Command {
         #[arg(long)]
         previous: Option<PathBuf>,
     },
+    /// Draw report.html again from a written plan (exit 0 written, 2 unreadable inputs, 1 other).
+    Report { scenario: PathBuf, out: PathBuf },
     /// Convert a scenario directory to one workbook (DST ending in .xlsx) or a workbook to a directory (exit 0 written, 2 invalid scenario, 1 cannot write).
     Convert { src: PathBuf, dst: PathBuf },
     /// Write a synthetic scenario of any size (for benchmarks).
@@ -220,6 +223,7 @@ pub fn main() -> ExitCode {
             out,
             previous,
         } => verify::run(&scenario, &out, previous.as_deref()),
+        Command::Report { scenario, out } => report::run(&scenario, &out),
         Command::Convert { src, dst } => convert::run(&src, &dst),
         Command::Generate {
             out,
