@@ -96,7 +96,9 @@ pub fn solve_scenario(
         build: build_ms,
         solve: solve_ms,
         bottlenecks: bottleneck_ms,
-        write: (t2.elapsed() - t3.elapsed()).as_millis() as u64,
+        // Reading the plan out; `write` adds the time to write the files. (Two `elapsed()`
+        // calls subtracted could go negative under load and panic.)
+        write: t3.duration_since(t2).as_millis() as u64,
     };
     let facts = SolveFacts {
         status: solved.status.as_str(),
