@@ -2,7 +2,7 @@
 //! render → write. Kept apart from the command line so batch runs and tests use it as it is; it
 //! reports what went wrong as an [`Error`] and leaves exit codes and wording to `cli`.
 
-use crate::analysis::bottleneck;
+use crate::analysis::{bottleneck, explain};
 use crate::base::text::round9;
 use crate::base::{progress, signal, Error};
 use crate::model::{self, Model};
@@ -91,6 +91,8 @@ pub fn solve_scenario(
     if let Some(list) = &bottlenecks {
         extra.insert("bottlenecks".to_string(), bottleneck::json(&m, list, 10));
     }
+    let explained = explain(&m, &plan, &solved, settings, baseline.is_some());
+    extra.insert("explanations".to_string(), explain::json(&explained));
     let timings = Timings {
         load: load_ms,
         build: build_ms,
@@ -120,6 +122,10 @@ pub fn solve_scenario(
             bottleneck::csv(&m, list).text.into_bytes(),
         );
     }
+    rendered.files.insert(
+        "explanations.csv".to_string(),
+        explain::csv(sc, &explained.rows).text.into_bytes(),
+    );
     Ok(Outcome {
         rendered,
         plan,
@@ -310,6 +316,28 @@ fn analyse(
             None
         }
     }
+}
+
+/// Explanations of every shortfall episode; what-ifs are re-solved only where a solve of the
+/// relaxed scenario is the same kind of model as this plan's.
+fn explain(
+    m: &Model,
+    plan: &Plan,
+    solved: &Solved,
+    settings: &Settings,
+    previous: bool,
+) -> explain::Report {
+    progress::phase("explanations", None);
+    let no_resolve = if previous {
+        Some("a nightly rerun (--previous) is not re-solved")
+    } else if settings.rolling.is_some() {
+        Some("a rolling-horizon plan is not re-solved")
+    } else if solved.status != Status::Optimal {
+        Some("the plan is not proven optimal, so a change against it would not be either")
+    } else {
+        None
+    };
+    explain::explain(m, plan, solved, &settings.solve, no_resolve)
 }
 
 /// Serialises the summary and writes every file atomically into `out`.

@@ -2,3 +2,4 @@
 //! worth (bottlenecks). Runs after the strategy, on the model and the solution.
 
 pub mod bottleneck;
+pub mod explain;
