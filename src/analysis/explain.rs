@@ -586,9 +586,9 @@ fn coverage_causes(
             "penalty",
             "scenario.toml".to_string(),
             format!(
-                "a choice of the weights, not a lack of forces: a {} tour of {} (offers.csv:{}) beginning {} fits every limit and costs {}, but would fill only {} role-unit-periods, worth {} in shortfall penalty ({} per role-unit per day × priority {} × {} days)",
-                ut.code,
+                "a choice of the weights, not a lack of forces: one tour of {} {} (offers.csv:{}) beginning {} fits every limit and costs {}, but would fill only {} role-unit-periods, worth {} in shortfall penalty ({} per role-unit per day × priority {} × {} days)",
                 sc.nations[off.nation].code,
+                ut.code,
                 off.line,
                 day(sc, s as i64),
                 thousands(cost),

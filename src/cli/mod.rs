@@ -5,8 +5,9 @@ mod batch;
 mod check;
 mod diff;
 pub mod exit;
-mod lifeline;
+mod explain;
 mod generate;
+mod lifeline;
 mod solve;
 pub mod summary;
 mod verify;
@@ -99,6 +100,16 @@ enum Command {
         /// The previous plan a `solve --previous` run was made against (default: the one summary.json names).
         #[arg(long)]
         previous: Option<PathBuf>,
+    },
+    /// Explain a plan's shortfalls in words: what is short, when, why, and what would fix it (exit 0 printed, 2 unreadable).
+    Explain {
+        out: PathBuf,
+        /// Only this site or node.
+        #[arg(long = "where")]
+        where_: Option<String>,
+        /// Only this role or commodity.
+        #[arg(long)]
+        what: Option<String>,
     },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
@@ -207,6 +218,9 @@ pub fn main() -> ExitCode {
             out,
             previous,
         } => verify::run(&scenario, &out, previous.as_deref()),
+        Command::Explain { out, where_, what } => {
+            explain::run(&out, where_.as_deref(), what.as_deref())
+        }
         Command::Generate {
             out,
             nations,

@@ -3,6 +3,7 @@
 //! the scenario only, never the model or the solver, so a check built on it is independent of
 //! the code that made the plan.
 
+pub mod explanations;
 pub mod previous;
 pub mod read;
 
