@@ -240,6 +240,18 @@ impl Activity {
     }
 }
 
+/// Records that the row `key` blocks the tour being tried (`here`), with its explanation the
+/// first time it is met.
+fn mark(
+    found: &mut Found,
+    here: &mut Vec<(u8, String)>,
+    key: (u8, String),
+    v: (&'static str, String, Option<Relax>, Option<f64>),
+) {
+    here.push(key.clone());
+    found.entry(key).or_insert(v);
+}
+
 /// Causes of one coverage episode, keyed by (cause, input) in a stable order.
 type Found = BTreeMap<(u8, String), (&'static str, String, Option<Relax>, Option<f64>)>;
 
@@ -344,8 +356,10 @@ fn coverage_causes(
     let need = if m.mode == Mode::Mip { 1.0 - 1e-6 } else { EPS };
     let reception = sc.sites[site].reception;
     let mut found: Found = BTreeMap::new();
-    // The cheapest tour that fits everywhere, for the `penalty` cause: (cost, offer, start).
-    let mut free: Option<(f64, usize, usize)> = None;
+    // The (cause, input) keys blocking each tour that could have covered a short period.
+    let mut blocks: Vec<Vec<(u8, String)>> = Vec::new();
+    // Tours that fit every row, for the `penalty` cause: (cost, offer, start).
+    let mut free: Vec<(f64, usize, usize)> = Vec::new();
     for &o in &offers {
         let off = &sc.offers[o];
         let ut = &sc.unit_types[off.unit_type];
@@ -365,17 +379,23 @@ fn coverage_causes(
         for s in first..=last {
             let on_ground = s..(s + l).min(t_n as i64);
             let mut blocked = false;
+            let mut here: Vec<(u8, String)> = Vec::new();
             if off.units == 0 || off.max_deployed == Some(0) {
                 blocked = true;
-                found.entry((0, offer_line(sc, o))).or_insert((
-                    "pool",
-                    format!(
-                        "{} offers no {} unit that may deploy",
-                        sc.nations[off.nation].code, ut.code
+                mark(
+                    &mut found,
+                    &mut here,
+                    (0, offer_line(sc, o)),
+                    (
+                        "pool",
+                        format!(
+                            "{} offers no {} unit that may deploy",
+                            sc.nations[off.nation].code, ut.code
+                        ),
+                        Some(Relax::PoolUnit { offer: o }),
+                        Some(-((l - h) as f64 * ut.role_value).min(e.amount)),
                     ),
-                    Some(Relax::PoolUnit { offer: o }),
-                    Some(-((l - h) as f64 * ut.role_value).min(e.amount)),
-                ));
+                );
             }
             if on_ground
                 .clone()
@@ -422,7 +442,7 @@ fn coverage_causes(
                     Some(q) => format!("until {}", day(sc, q as i64)),
                     None => "to the end of the horizon".to_string(),
                 };
-                found.entry((0, offer_line(sc, o))).or_insert((
+                mark(&mut found, &mut here, (0, offer_line(sc, o)), (
                     "pool",
                     format!(
                         "all {} {} units of {} are on tour or in dwell ({} periods on tour + {} in dwell) from {} {until}",
@@ -445,17 +465,22 @@ fn coverage_causes(
                 });
                 if let Some(p) = full {
                     blocked = true;
-                    found.entry((1, offer_line(sc, o))).or_insert((
-                        "max_deployed",
-                        format!(
-                            "{} has its most {} ({max}) on the ground from {}",
-                            sc.nations[off.nation].code,
-                            ut.code,
-                            day(sc, p)
+                    mark(
+                        &mut found,
+                        &mut here,
+                        (1, offer_line(sc, o)),
+                        (
+                            "max_deployed",
+                            format!(
+                                "{} has its most {} ({max}) on the ground from {}",
+                                sc.nations[off.nation].code,
+                                ut.code,
+                                day(sc, p)
+                            ),
+                            Some(Relax::MaxDeployed { offer: o }),
+                            Some(-((l - h) as f64 * ut.role_value).min(e.amount)),
                         ),
-                        Some(Relax::MaxDeployed { offer: o }),
-                        Some(-((l - h) as f64 * ut.role_value).min(e.amount)),
-                    ));
+                    );
                 }
             }
             for &li in &limits {
@@ -526,7 +551,7 @@ fn coverage_causes(
                     };
                     if let Some(p) = full {
                         blocked = true;
-                        found.entry((3, format!("nodes.csv:{}", net.nodes[w].line))).or_insert((
+                        mark(&mut found, &mut here, (3, format!("nodes.csv:{}", net.nodes[w].line)), (
                             "reception",
                             format!(
                                 "arrivals and departures at {} are full in the period of {} ({} troops a day)",
@@ -540,23 +565,22 @@ fn coverage_causes(
                     }
                 }
             }
+            if !here.is_empty() {
+                blocks.push(here);
+            }
             if !blocked {
                 let days = ((s + l).min(t_n as i64) - s) as f64 * pd;
                 let cost = off.cost_per_tour + off.cost_per_day * days;
-                if free.is_none_or(|(c, _, _)| cost < c) {
-                    free = Some((cost, o, s as usize));
-                }
+                free.push((cost, o, s as usize));
             }
         }
     }
-    if let Some((cost, o, s)) = free {
-        // A tour fits every row: leaving the requirement short is what the weights chose.
-        let off = &sc.offers[o];
-        let ut = &sc.unit_types[off.unit_type];
-        let mut covered = 0.0;
-        let mut saved = 0.0;
+    // The shortfall a tour begun in `s` would fill (lowest priority rows are short first, so a
+    // unit fills the highest priority first) and the penalty that saves.
+    let fill = |o: usize, s: usize| {
+        let ut = &sc.unit_types[sc.offers[o].unit_type];
+        let (mut covered, mut saved) = (0.0, 0.0);
         for t in (s + ut.handover)..(s + ut.tour).min(t_n) {
-            // The shortfall a unit would fill, lowest priority rows last (they are short first).
             let mut left = ut.role_value;
             let mut short_rows: Vec<usize> = reqs
                 .iter()
@@ -578,28 +602,65 @@ fn coverage_causes(
                 }
             }
         }
+        (covered, saved)
+    };
+    // The free tour that loses least (or gains most) against leaving the periods short.
+    let best = free
+        .iter()
+        .map(|&(cost, o, s)| {
+            let (covered, saved) = fill(o, s);
+            (cost - saved, cost, o, s, covered, saved)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+    if let Some((net, cost, o, s, covered, saved)) = best {
+        let off = &sc.offers[o];
+        let ut = &sc.unit_types[off.unit_type];
         let prio: Vec<String> = reqs
             .iter()
             .map(|&i| fmt_num(sc.requirements[i].priority))
             .collect();
-        let mut r = row(
-            "penalty",
-            "scenario.toml".to_string(),
-            format!(
-                "a choice of the weights, not a lack of forces: one tour of {} {} (offers.csv:{}) beginning {} fits every limit and costs {}, but would fill only {} role-unit-periods, worth {} in shortfall penalty ({} per role-unit per day × priority {} × {} days)",
-                sc.nations[off.nation].code,
-                ut.code,
-                off.line,
-                day(sc, s as i64),
-                thousands(cost),
-                fmt_num(covered),
-                thousands(saved),
-                fmt_num(sc.penalties.coverage),
-                prio.join("/"),
-                sc.period_days
-            ),
-            format!("send that tour anyway ({}), or raise the requirement's priority ({}) or the coverage penalty", offer_line(sc, o), req_line),
+        let prices = format!(
+            "{} per role-unit per day × priority {} × {} days",
+            fmt_num(sc.penalties.coverage),
+            prio.join("/"),
+            sc.period_days
         );
+        let tour = format!(
+            "one tour of {} {} (offers.csv:{}) beginning {} fits every limit and costs {}",
+            sc.nations[off.nation].code,
+            ut.code,
+            off.line,
+            day(sc, s as i64),
+            thousands(cost)
+        );
+        let mut r = if net < -1e-6 * cost.abs().max(1.0) {
+            // The tour would pay for itself: the search stopped before it found it.
+            row(
+                "not_found",
+                offer_line(sc, o),
+                format!(
+                    "the solver stopped before finding this: {tour} and would fill {} role-unit-periods, worth {} in shortfall penalty ({prices}); the plan is not proven optimal, so a longer --time-limit is likely to close it",
+                    fmt_num(covered),
+                    thousands(saved)
+                ),
+                format!("send that tour ({})", offer_line(sc, o)),
+            )
+        } else {
+            row(
+                "penalty",
+                "scenario.toml".to_string(),
+                format!(
+                    "a choice of the weights, not a lack of forces: {tour}, but would fill only {} role-unit-periods, worth {} in shortfall penalty ({prices})",
+                    fmt_num(covered),
+                    thousands(saved)
+                ),
+                format!(
+                    "send that tour anyway ({}), or raise the requirement's priority ({}) or the coverage penalty",
+                    offer_line(sc, o),
+                    req_line
+                ),
+            )
+        };
         r.amount_change = Some(-covered);
         r.objective_change = Some(cost - saved);
         rows.push(r);
@@ -619,10 +680,40 @@ fn coverage_causes(
         ));
         return;
     }
-    for ((_, input), (cause, detail, relax, estimate)) in found {
+    // Leading causes first: those that alone block a tour (relaxing them frees it), then those
+    // that block the most tours.
+    let mut sole: HashMap<&(u8, String), usize> = HashMap::new();
+    let mut count: HashMap<&(u8, String), usize> = HashMap::new();
+    for b in &blocks {
+        let mut keys: Vec<&(u8, String)> = b.iter().collect();
+        keys.sort();
+        keys.dedup();
+        if keys.len() == 1 {
+            *sole.entry(keys[0]).or_default() += 1;
+        }
+        for k in keys {
+            *count.entry(k).or_default() += 1;
+        }
+    }
+    let mut keys: Vec<&(u8, String)> = found.keys().collect();
+    keys.sort_by_key(|k| {
+        (
+            std::cmp::Reverse(sole.get(k).copied().unwrap_or(0)),
+            std::cmp::Reverse(count.get(k).copied().unwrap_or(0)),
+            *k,
+        )
+    });
+    for key in keys {
+        let (cause, detail, relax, estimate) = found[key].clone();
         let what_if = relax.as_ref().map_or(String::new(), |x| describe(sc, x));
-        let mut r = row(cause, input, detail, what_if);
-        r.amount_change = estimate;
+        let alone = sole.get(key).copied().unwrap_or(0) > 0;
+        let detail = if alone {
+            detail
+        } else {
+            format!("{detail}; other rows bind the same tours, so relaxing this one alone may not be enough")
+        };
+        let mut r = row(cause, key.1.clone(), detail, what_if);
+        r.amount_change = if alone { estimate } else { None };
         r.relax = relax;
         rows.push(r);
     }

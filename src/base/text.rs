@@ -96,8 +96,6 @@ pub fn thousands(v: f64) -> String {
     }
 }
 
-
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,9 @@ pub fn run(out: &Path, where_: Option<&str>, what: Option<&str>) -> i32 {
     exit::OK
 }
 
+/// Causes told per episode; the file lists them all, leading ones first.
+const SHOWN_CAUSES: usize = 5;
+
 /// The rows as sentences, one paragraph per episode, in the file's order.
 pub fn sentences(rows: &[&ExplanationRow], plan_has_none: bool) -> String {
     if rows.is_empty() {
@@ -83,8 +86,18 @@ pub fn sentences(rows: &[&ExplanationRow], plan_has_none: bool) -> String {
                 fmt_num(e.amount)
             ));
         }
+        let mut shown = 0;
         while i < rows.len() && same(rows[i]) {
             let r = rows[i];
+            shown += 1;
+            if shown > SHOWN_CAUSES {
+                let more = rows[i..].iter().take_while(|r| same(r)).count();
+                s.push_str(&format!(
+                    "  … and {more} more cause(s) of lesser weight (explanations.csv).\n"
+                ));
+                i += more;
+                break;
+            }
             s.push_str(&format!(
                 "  Why ({}, {}): {}.\n",
                 cause_words(&r.cause),
@@ -111,6 +124,7 @@ fn cause_words(cause: &str) -> &str {
         "reception" => "reception full",
         "no_unit" => "no unit has the role",
         "penalty" => "weights: cheaper to stay short",
+        "not_found" => "search stopped early",
         "arc" => "arc full",
         "depot" => "depot output exhausted",
         "storage" => "storage full",
