@@ -68,7 +68,11 @@ pub fn solve_scenario(
     let opts = &settings.solve;
     let t0 = Instant::now();
     progress::phase("build", None);
-    let m = model::build_with(sc, opts.mode, settings.formulation, baseline, true);
+    let mut m = model::build_with(sc, opts.mode, settings.formulation, baseline, true);
+    if let Some(hand) = &settings.hand {
+        model::hand::apply_hand(&mut m, hand)
+            .map_err(|e| Error::Infeasible(format!("{e}\nnothing was solved or written")))?;
+    }
     let build_ms = t0.elapsed().as_millis() as u64;
     report_model(&m, build_ms);
     if let Some(problem) = m.magnitude_problem() {
@@ -328,7 +332,9 @@ fn explain(
     previous: bool,
 ) -> explain::Report {
     progress::phase("explanations", None);
-    let no_resolve = if previous {
+    let no_resolve = if settings.hand.is_some() {
+        Some("a plan with tours from the planner's hand (--fix, --pin) is not re-solved")
+    } else if previous {
         Some("a nightly rerun (--previous) is not re-solved")
     } else if settings.rolling.is_some() {
         Some("a rolling-horizon plan is not re-solved")

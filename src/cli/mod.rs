@@ -7,6 +7,7 @@ mod diff;
 pub mod exit;
 mod explain;
 mod generate;
+mod hand;
 mod lifeline;
 mod solve;
 pub mod summary;
@@ -86,6 +87,12 @@ enum Command {
         /// Progress on stderr: text (an updating line on a terminal, plain lines on a pipe), or json (one object per line, for schedulers).
         #[arg(long = "log-format", value_parser = ["text", "json"], default_value = "text")]
         log_format: String,
+        /// Take the tours of a (hand-edited) plan as given: PLAN_DIR or its deployments.csv; optimise only flows, stocks and unmet demand (docs/explain.md).
+        #[arg(long, conflicts_with_all = ["pin", "previous"])]
+        fix: Option<PathBuf>,
+        /// Keep the tours listed in FILE (deployments.csv columns) and optimise around them (docs/explain.md).
+        #[arg(long, conflicts_with = "previous")]
+        pin: Option<PathBuf>,
     },
     /// Solve variants of a scenario side by side, in parallel or in shards (exit 0 all solved, 1 some failed, 2 input error).
     Batch(batch::BatchArgs),
@@ -186,6 +193,8 @@ pub fn main() -> ExitCode {
             previous,
             skip_if_unchanged,
             log_format,
+            fix,
+            pin,
         } => {
             let ov = crate::settings::Overrides {
                 mode,
@@ -207,6 +216,9 @@ pub fn main() -> ExitCode {
                     mps: write_mps,
                     previous,
                     skip_if_unchanged,
+                    hand: fix
+                        .map(|p| (p, crate::planfile::hand::HandMode::Fix))
+                        .or(pin.map(|p| (p, crate::planfile::hand::HandMode::Pin))),
                 }),
             }
         }

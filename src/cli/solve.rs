@@ -7,6 +7,7 @@ use crate::base::progress::{self, Style};
 use crate::base::{signal, Error};
 use crate::output::nation_load;
 use crate::pipeline;
+use crate::planfile::hand::HandMode;
 use crate::planfile::previous::load_previous;
 use crate::settings::{Overrides, Settings};
 use std::collections::BTreeMap;
@@ -25,6 +26,8 @@ pub struct Args {
     pub previous: Option<PathBuf>,
     /// Do nothing when `out` already holds the plan of these inputs and options.
     pub skip_if_unchanged: bool,
+    /// Tours from the planner's hand: `--fix` or `--pin` and the path given.
+    pub hand: Option<(PathBuf, HandMode)>,
 }
 
 /// Chooses how progress is shown: JSON for schedulers, nothing with `--quiet`, an updating line
@@ -83,10 +86,16 @@ pub fn run(a: &Args) -> i32 {
         },
     };
     let load_ms = t0.elapsed().as_millis() as u64;
-    let settings = match Settings::resolve(&sc, &a.overrides, true) {
+    let mut settings = match Settings::resolve(&sc, &a.overrides, true) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    if let Some((path, mode)) = &a.hand {
+        match super::hand::prepare(&sc, path, *mode, &mut settings) {
+            Ok(()) => {}
+            Err(e) => return fail(&e),
+        }
+    }
     if settings.rolling.is_some() && baseline.is_some() {
         return fail(&Error::Input(
             "--previous cannot be combined with a rolling horizon yet: solve the nightly rerun in one model; nothing was solved or written".to_string(),
@@ -98,7 +107,10 @@ pub fn run(a: &Args) -> i32 {
         Ok(lock) => lock,
         Err(msg) => return fail(&Error::Other(msg)),
     };
-    let options = pipeline::options_json(&settings, a.previous.as_deref());
+    let mut options = pipeline::options_json(&settings, a.previous.as_deref());
+    if let Some(hand) = &settings.hand {
+        options["hand"] = super::hand::fingerprint(hand);
+    }
     if a.skip_if_unchanged && pipeline::plan_is_current(&out, &sc, &options) {
         let msg = format!(
             "{}: inputs and options unchanged since the plan in {} (input_hash {}): nothing to do",
@@ -126,6 +138,14 @@ pub fn run(a: &Args) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
+    if let Some(hand) = &settings.hand {
+        let section = super::hand::section(&sc, hand, outcome.rendered.summary.objective);
+        outcome
+            .rendered
+            .summary
+            .extra
+            .insert("hand".to_string(), section);
+    }
     let tw = Instant::now();
     if let Err(e) = pipeline::write(&out, &mut outcome, tw) {
         return fail(&e);
@@ -171,5 +191,8 @@ pub fn run(a: &Args) -> i32 {
             &peaks
         )
     );
+    if let Some(section) = outcome.rendered.summary.extra.get("hand") {
+        print!("{}", super::hand::line(section));
+    }
     exit::OK
 }

@@ -4,6 +4,7 @@
 //! the code that made the plan.
 
 pub mod explanations;
+pub mod hand;
 pub mod previous;
 pub mod read;
 

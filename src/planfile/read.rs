@@ -216,6 +216,11 @@ fn period_cell(sc: &Scenario, t: &Table, r: &Row, d: &mut Diags) -> Option<i64> 
 }
 
 fn read_tours(sc: &Scenario, out: &Path, d: &mut Diags) -> Option<Vec<Tour>> {
+    read_tours_file(sc, out, "deployments.csv", d)
+}
+
+/// The tours of a deployments.csv-shaped file `dir/file` (a hand-edited plan, a list of pins).
+pub fn read_tours_file(sc: &Scenario, dir: &Path, file: &str, d: &mut Diags) -> Option<Vec<Tour>> {
     const REQ: [&str; 4] = ["nation", "unit_type", "site", "arrive"];
     const OPT: [&str; 7] = [
         "unit",
@@ -226,7 +231,7 @@ fn read_tours(sc: &Scenario, out: &Path, d: &mut Diags) -> Option<Vec<Tour>> {
         "depart",
         "initial",
     ];
-    let t = Table::load(out, "deployments.csv", &REQ, &OPT, d)?;
+    let t = Table::load(dir, file, &REQ, &OPT, d)?;
     let mut tours = Vec::with_capacity(t.rows.len());
     for r in &t.rows {
         let nation = code_of(
