@@ -332,18 +332,19 @@ fn explain(
     previous: bool,
 ) -> explain::Report {
     progress::phase("explanations", None);
-    let no_resolve = if settings.hand.is_some() {
-        Some("a plan with tours from the planner's hand (--fix, --pin) is not re-solved")
+    use explain::ReSolve;
+    let how = if settings.hand.is_some() {
+        ReSolve::No("a plan with tours from the planner's hand (--fix, --pin) is not re-solved")
     } else if previous {
-        Some("a nightly rerun (--previous) is not re-solved")
+        ReSolve::No("a nightly rerun (--previous) is not re-solved")
     } else if settings.rolling.is_some() {
-        Some("a rolling-horizon plan is not re-solved")
+        ReSolve::No("a rolling-horizon plan is not re-solved")
     } else if solved.status != Status::Optimal {
-        Some("the plan is not proven optimal, so a change against it would not be either")
+        ReSolve::AroundPlan("the plan is not proven optimal: what-ifs are re-solved around it")
     } else {
-        None
+        ReSolve::Whole
     };
-    explain::explain(m, plan, solved, &settings.solve, no_resolve)
+    explain::explain(m, plan, solved, &settings.solve, how)
 }
 
 /// Serialises the summary and writes every file atomically into `out`.

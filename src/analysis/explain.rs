@@ -14,7 +14,7 @@
 
 use crate::base::text::{fmt_num, thousands, Csv};
 use crate::base::{budget, progress, signal, Error};
-use crate::model::lp::RowKind;
+use crate::model::lp::{RowKind, Var};
 use crate::model::{self, Model};
 use crate::plan::Plan;
 use crate::planfile::day;
@@ -74,6 +74,8 @@ pub struct Report {
     /// Episodes (as `where what from`) with a relaxation that no solve checked, and why.
     pub not_checked: Vec<String>,
     pub why_not_checked: Option<String>,
+    /// Why the what-ifs were re-solved only around the plan, when they were.
+    pub around_plan: Option<String>,
 }
 
 /// One relaxation step of the scenario.
@@ -145,6 +147,19 @@ struct Episode {
     from: usize,
     to: usize,
     amount: f64,
+}
+
+/// How what-ifs may be re-solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReSolve<'a> {
+    /// The whole changed scenario from scratch (the plan is a proven optimum); around the plan
+    /// when the share of the time limit left is shorter than the plan's own solve took.
+    Whole,
+    /// Only around the plan (the plan is not proven optimal, so only a change against this very
+    /// plan is sound): every tour elsewhere kept as planned; the reason is said in the summary.
+    AroundPlan(&'a str),
+    /// Not at all, for the reason given (every what-if stays an estimate).
+    No(&'a str),
 }
 
 /// Shortfalls below this (role-units or tons) are rounding, not an episode.
@@ -255,15 +270,14 @@ fn mark(
 /// Causes of one coverage episode, keyed by (cause, input) in a stable order.
 type Found = BTreeMap<(u8, String), (&'static str, String, Option<Relax>, Option<f64>)>;
 
-/// Explains every shortfall of `plan` (the solution `solved` of `m`). `no_resolve` says why
-/// re-solving the scenario with one relaxation would not reproduce this plan's model (a previous
-/// plan, a rolling horizon, a solve not proven optimal): then every what-if stays an estimate.
+/// Explains every shortfall of `plan` (the solution `solved` of `m`); `how` says how the
+/// what-ifs may be re-solved.
 pub fn explain(
     m: &Model,
     plan: &Plan,
     solved: &Solved,
     opts: &SolveOptions,
-    no_resolve: Option<&str>,
+    how: ReSolve,
 ) -> Report {
     let sc = m.sc;
     let eps = episodes(sc, plan);
@@ -281,16 +295,7 @@ pub fn explain(
         episodes: eps.len(),
         ..Report::default()
     };
-    what_ifs(
-        m,
-        plan,
-        solved,
-        opts,
-        no_resolve,
-        &eps,
-        &mut rows,
-        &mut report,
-    );
+    what_ifs(m, plan, solved, opts, how, &eps, &mut rows, &mut report);
     report.rows = rows;
     report
 }
@@ -985,7 +990,7 @@ fn what_ifs(
     plan: &Plan,
     solved: &Solved,
     opts: &SolveOptions,
-    no_resolve: Option<&str>,
+    how: ReSolve,
     eps: &[Episode],
     rows: &mut [Explanation],
     report: &mut Report,
@@ -999,13 +1004,38 @@ fn what_ifs(
         .collect();
     order.sort_by(|&a, &b| rows[b].amount.total_cmp(&rows[a].amount).then(a.cmp(&b)));
     let mut done: HashMap<String, Option<Plan>> = HashMap::new();
-    let mut stop: Option<String> = no_resolve.map(str::to_string);
+    let mut stop: Option<String> = match how {
+        ReSolve::No(why) => Some(why.to_string()),
+        _ => None,
+    };
+    // Tours of the plan by (nation, unit type, site, start): what "around the plan" keeps.
+    let planned: HashMap<(usize, usize, usize, usize), f64> = (0..m.lp.num_cols())
+        .filter_map(|c| match m.lp.var[c] {
+            Var::Tour { triple, t } => {
+                let x = &m.triples[triple as usize];
+                let v = solved.values.get(c).copied().unwrap_or(0.0);
+                Some(((x.nation, x.unit_type, x.site, t as usize), v))
+            }
+            _ => None,
+        })
+        .collect();
     for i in order {
-        let key = rows[i].what_if.clone();
+        let left = share - started.elapsed().as_secs_f64();
+        // The plan's own solve is the best guess of how long a whole re-solve takes.
+        let around = match how {
+            ReSolve::AroundPlan(_) => true,
+            _ => solved.seconds > left,
+        };
+        // Around the plan, a coverage episode is re-planned at its site; a supply one only in
+        // the network (every tour kept).
+        let scope = match (around, rows[i].kind) {
+            (false, _) => None,
+            (true, "coverage") => sc.sites.iter().position(|x| x.code == rows[i].where_),
+            (true, _) => Some(usize::MAX),
+        };
+        let key = format!("{}|{scope:?}", rows[i].what_if);
         if !done.contains_key(&key) && stop.is_none() {
-            let left = share - started.elapsed().as_secs_f64();
-            // The original solve is the best guess of how long one more takes.
-            if left <= 0.0 || solved.seconds > left {
+            if left <= 0.0 {
                 stop = Some(format!(
                     "the what-if share of the time limit ({} s) was used up",
                     fmt_num(share)
@@ -1018,7 +1048,20 @@ fn what_ifs(
                 };
                 let mut sc2 = sc.clone();
                 relax.apply(&mut sc2);
-                let m2 = model::build_with(&sc2, m.mode, m.form, None, true);
+                let mut m2 = model::build_with(&sc2, m.mode, m.form, None, true);
+                if let Some(site) = scope {
+                    for c in 0..m2.lp.num_cols() {
+                        if let Var::Tour { triple, t } = m2.lp.var[c] {
+                            let x = &m2.triples[triple as usize];
+                            if x.site != site {
+                                let k = (x.nation, x.unit_type, x.site, t as usize);
+                                let v = planned.get(&k).copied().unwrap_or(0.0);
+                                m2.lp.col_lo[c] = v;
+                                m2.lp.col_hi[c] = v;
+                            }
+                        }
+                    }
+                }
                 let o2 = SolveOptions {
                     time_limit_s: left,
                     log: false,
@@ -1037,6 +1080,17 @@ fn what_ifs(
                 done.insert(key.clone(), result);
             }
         }
+        if scope.is_some() && matches!(done.get(&key), Some(Some(_))) {
+            let r = &mut rows[i];
+            r.what_if = if r.kind == "coverage" {
+                format!(
+                    "{}, re-planned at {} only (every other tour kept as planned)",
+                    r.what_if, r.where_
+                )
+            } else {
+                format!("{}, every tour kept as planned", r.what_if)
+            };
+        }
         let ep = episode_of(eps, &rows[i]);
         match (done.get(&key), ep) {
             (Some(Some(p2)), Some(e)) => {
@@ -1053,6 +1107,9 @@ fn what_ifs(
                 }
             }
         }
+    }
+    if let (ReSolve::AroundPlan(why), true) = (how, report.re_solves > 0) {
+        report.around_plan = Some(why.to_string());
     }
     if !report.not_checked.is_empty() {
         report.why_not_checked = Some(
@@ -1127,5 +1184,6 @@ pub fn json(report: &Report) -> serde_json::Value {
         "re_solves": report.re_solves,
         "not_checked": report.not_checked,
         "why_not_checked": report.why_not_checked,
+        "around_plan": report.around_plan,
     })
 }
