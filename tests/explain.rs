@@ -299,3 +299,48 @@ fn with_no_time_for_what_ifs_every_row_is_an_estimate_and_the_summary_says_which
     assert!(!not.is_empty(), "{summary:#}");
     assert!(summary["explanations"]["why_not_checked"].is_string());
 }
+
+// ---------------------------------------------------------------------------------------------
+// A pool that binds only as the horizon ends.
+//
+// T = 12 weekly periods; 2 role-units of infantry at S1 from 2027-03-15 (period 10) on; AAA has
+// one battalion (L = 4). Its one useful tour begins in 10 and covers 10 and 11: 1 role-unit short
+// in each, 2 in all (140000). The pool binds in periods 10 and 11 only, within the shortest tour
+// (4 periods) of the end (12 − 4 = 8 ≤ 10): bottlenecks.csv labels it `horizon_end` = true. The
+// explanation is still `pool`, and one more battalion removes both role-unit-periods.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_pool_binding_only_as_the_horizon_ends_is_labelled() {
+    let dir = Scenario::new()
+        .file("scenario.toml", &toml(12, 7, ""))
+        .file("nations.csv", "nation\nAAA\n")
+        .file(
+            "unit_types.csv",
+            "unit_type,domain,role,troops,tour_days,dwell_days\ninf_bn,land,infantry,500,28,56\n",
+        )
+        .file("offers.csv", "nation,unit_type,units\nAAA,inf_bn,1\n")
+        .file("sites.csv", "site,zone\nS1,east\n")
+        .file(
+            "requirements.csv",
+            "site,role,required,from\nS1,infantry,2,2027-03-15\n",
+        )
+        .write();
+    let (out, summary) = solve_and_verify(dir.path(), &[]);
+    assert_eq!(summary["objective"].as_f64(), Some(2.0 * SHORT));
+    let b = common::read_csv(&out.join("bottlenecks.csv"));
+    assert_eq!(b.len(), 1, "{b:?}");
+    assert_eq!(
+        (b[0]["kind"].as_str(), b[0]["horizon_end"].as_str()),
+        ("pool", "true")
+    );
+    assert_eq!(summary["bottlenecks"][0]["horizon_end"], true);
+    let rows = explanations(&out);
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(
+        (rows[0]["cause"].as_str(), rows[0]["from"].as_str()),
+        ("pool", "2027-03-15")
+    );
+    assert_eq!(num(&rows[0], "amount_change"), -2.0);
+    assert_eq!(num(&rows[0], "objective_change"), -2.0 * SHORT);
+}

@@ -1048,7 +1048,9 @@ fn what_ifs(
                 };
                 let mut sc2 = sc.clone();
                 relax.apply(&mut sc2);
-                let mut m2 = model::build_with(&sc2, m.mode, m.form, None, true);
+                // Around the plan at one site, the supply network is left out: re-planning one
+                // site's tours is then a small MIP, where with the network it is the whole LP.
+                let mut m2 = model::build_with(&sc2, m.mode, m.form, None, !rotation_only(scope));
                 if let Some(site) = scope {
                     for c in 0..m2.lp.num_cols() {
                         if let Var::Tour { triple, t } = m2.lp.var[c] {
@@ -1082,7 +1084,12 @@ fn what_ifs(
         }
         if scope.is_some() && matches!(done.get(&key), Some(Some(_))) {
             let r = &mut rows[i];
-            r.what_if = if r.kind == "coverage" {
+            r.what_if = if r.kind == "coverage" && sc.network.is_some() {
+                format!(
+                    "{}, re-planned at {} only (every other tour kept as planned; the objective change leaves out supply and transport)",
+                    r.what_if, r.where_
+                )
+            } else if r.kind == "coverage" {
                 format!(
                     "{}, re-planned at {} only (every other tour kept as planned)",
                     r.what_if, r.where_
@@ -1096,7 +1103,11 @@ fn what_ifs(
             (Some(Some(p2)), Some(e)) => {
                 let r = &mut rows[i];
                 r.amount_change = Some(amount_in(sc, p2, e) - e.amount);
-                r.objective_change = Some(p2.terms.total() - plan.terms.total());
+                r.objective_change = Some(if rotation_only(scope) {
+                    rotation_terms(p2) - rotation_terms(plan)
+                } else {
+                    p2.terms.total() - plan.terms.total()
+                });
                 r.basis = "re-solve";
             }
             _ => {
@@ -1125,6 +1136,16 @@ fn what_ifs(
         ),
         serde_json::json!({"event": "explanations", "episodes": eps.len(), "re_solves": report.re_solves}),
     );
+}
+
+/// Whether a re-solve of this scope leaves the network out (around the plan at one site).
+fn rotation_only(scope: Option<usize>) -> bool {
+    scope.is_some_and(|s| s != usize::MAX)
+}
+
+/// The objective terms a re-plan of tours without the network prices: coverage, tours, days.
+fn rotation_terms(p: &Plan) -> f64 {
+    p.terms.coverage_penalty + p.terms.deployment_cost + p.terms.tour_cost
 }
 
 /// The episode a row explains.

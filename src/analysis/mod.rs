@@ -3,3 +3,4 @@
 
 pub mod bottleneck;
 pub mod explain;
+pub mod horizon;
