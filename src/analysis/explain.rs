@@ -1124,16 +1124,21 @@ fn what_ifs(
         match (done.get(&key), ep) {
             (Some(Some(p2)), Some(e)) => {
                 let r = &mut rows[i];
-                r.amount_change = Some(amount_in(sc, p2, e, false) - e.amount);
-                // Shortfall the re-plan moves to other periods of the same place and need.
-                let moved = (amount_in(sc, p2, e, true) - amount_in(sc, plan, e, true))
-                    - (amount_in(sc, p2, e, false) - e.amount);
+                let in_episode = amount_in(sc, p2, e, false) - e.amount;
+                // Shortfall the re-plan moves to other periods of the same place and need is
+                // netted: a relief shifted in time fixes nothing.
+                let moved =
+                    (amount_in(sc, p2, e, true) - amount_in(sc, plan, e, true)) - in_episode;
                 if moved > EPS {
                     r.what_if = format!(
-                        "{}; the re-plan leaves {} more short at other times there",
+                        "{}; the re-plan removes {} in these periods but leaves {} more short at other times there",
                         r.what_if,
+                        fmt_num(-in_episode),
                         fmt_num(moved)
                     );
+                    r.amount_change = Some(in_episode + moved);
+                } else {
+                    r.amount_change = Some(in_episode);
                 }
                 r.objective_change = Some(if rotation_only(scope) {
                     rotation_terms(p2) - rotation_terms(plan)
