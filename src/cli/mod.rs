@@ -1,6 +1,7 @@
 //! The rotaplan command line: one file per command; the only place that knows exit codes and
 //! how things are said on a terminal. Arguments are parsed here once and handed down resolved.
 
+mod ask;
 mod batch;
 mod check;
 mod diff;
@@ -118,6 +119,19 @@ enum Command {
         #[arg(long)]
         what: Option<String>,
     },
+    /// The fewest additional units, by nation and unit type, that remove the coverage shortfall: ask.csv (exit 0 written, 2 input error, 4 no plan in the limit, 1 other).
+    Ask {
+        scenario: PathBuf,
+        /// Output directory (default outputs/<scenario name>-ask).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// At most this many additional units per offer (nation and unit type).
+        #[arg(long = "max-extra", default_value_t = 5)]
+        max_extra: u32,
+        /// Solver time limit in seconds (default: the scenario's).
+        #[arg(long = "time-limit", value_parser = parse_positive)]
+        time_limit: Option<f64>,
+    },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -230,6 +244,12 @@ pub fn main() -> ExitCode {
             out,
             previous,
         } => verify::run(&scenario, &out, previous.as_deref()),
+        Command::Ask {
+            scenario,
+            out,
+            max_extra,
+            time_limit,
+        } => ask::run(&scenario, out, max_extra, time_limit),
         Command::Explain { out, where_, what } => {
             explain::run(&out, where_.as_deref(), what.as_deref())
         }
