@@ -982,7 +982,7 @@ fn supply_causes(
     }
 }
 
-/// Re-solves each distinct relaxation within its share of the limit, largest episodes first,
+/// Re-solves each distinct relaxation within its share of the limit, coverage episodes first,
 /// and writes the changes it produced into the rows; the rest stay estimates.
 #[allow(clippy::too_many_arguments)]
 fn what_ifs(
@@ -998,11 +998,17 @@ fn what_ifs(
     let sc = m.sc;
     let started = Instant::now();
     let share = opts.time_limit_s * budget::EXPLAIN_WHAT_IF_SHARE;
-    // Largest episodes first; rows of one episode in their order.
     let mut order: Vec<usize> = (0..rows.len())
         .filter(|&i| rows[i].relax.is_some())
         .collect();
-    order.sort_by(|&a, &b| rows[b].amount.total_cmp(&rows[a].amount).then(a.cmp(&b)));
+    // Coverage first (role-unit-periods and tons do not compare, and a coverage re-plan around
+    // the plan is a small MIP where a supply one is the network's whole LP).
+    order.sort_by(|&a, &b| {
+        (rows[a].kind != "coverage")
+            .cmp(&(rows[b].kind != "coverage"))
+            .then(rows[b].amount.total_cmp(&rows[a].amount))
+            .then(a.cmp(&b))
+    });
     let mut done: HashMap<String, Option<Plan>> = HashMap::new();
     let mut stop: Option<String> = match how {
         ReSolve::No(why) => Some(why.to_string()),
