@@ -2,7 +2,7 @@
 //! render → write. Kept apart from the command line so batch runs and tests use it as it is; it
 //! reports what went wrong as an [`Error`] and leaves exit codes and wording to `cli`.
 
-use crate::analysis::bottleneck;
+use crate::analysis::{bottleneck, explain};
 use crate::base::text::round9;
 use crate::base::{progress, signal, Error};
 use crate::model::{self, Model};
@@ -68,7 +68,11 @@ pub fn solve_scenario(
     let opts = &settings.solve;
     let t0 = Instant::now();
     progress::phase("build", None);
-    let m = model::build_with(sc, opts.mode, settings.formulation, baseline, true);
+    let mut m = model::build_with(sc, opts.mode, settings.formulation, baseline, true);
+    if let Some(hand) = &settings.hand {
+        model::hand::apply_hand(&mut m, hand)
+            .map_err(|e| Error::Infeasible(format!("{e}\nnothing was solved or written")))?;
+    }
     let build_ms = t0.elapsed().as_millis() as u64;
     report_model(&m, build_ms);
     if let Some(problem) = m.magnitude_problem() {
@@ -91,6 +95,8 @@ pub fn solve_scenario(
     if let Some(list) = &bottlenecks {
         extra.insert("bottlenecks".to_string(), bottleneck::json(&m, list, 10));
     }
+    let explained = explain(&m, &plan, &solved, settings, baseline.is_some());
+    extra.insert("explanations".to_string(), explain::json(&explained));
     let timings = Timings {
         load: load_ms,
         build: build_ms,
@@ -122,6 +128,10 @@ pub fn solve_scenario(
             bottleneck::csv(&m, list).text.into_bytes(),
         );
     }
+    rendered.files.insert(
+        "explanations.csv".to_string(),
+        explain::csv(sc, &explained.rows).text.into_bytes(),
+    );
     crate::report::attach(sc, &mut rendered);
     if sc.output.xlsx {
         crate::workbook::attach(sc, &mut rendered)
@@ -340,6 +350,31 @@ fn analyse(
             None
         }
     }
+}
+
+/// Explanations of every shortfall episode; what-ifs are re-solved only where a solve of the
+/// relaxed scenario is the same kind of model as this plan's.
+fn explain(
+    m: &Model,
+    plan: &Plan,
+    solved: &Solved,
+    settings: &Settings,
+    previous: bool,
+) -> explain::Report {
+    progress::phase("explanations", None);
+    use explain::ReSolve;
+    let how = if settings.hand.is_some() {
+        ReSolve::No("a plan with tours from the planner's hand (--fix, --pin) is not re-solved")
+    } else if previous {
+        ReSolve::No("a nightly rerun (--previous) is not re-solved")
+    } else if settings.rolling.is_some() {
+        ReSolve::No("a rolling-horizon plan is not re-solved")
+    } else if solved.status != Status::Optimal {
+        ReSolve::AroundPlan("the plan is not proven optimal: what-ifs are re-solved around it")
+    } else {
+        ReSolve::Whole
+    };
+    explain::explain(m, plan, solved, &settings.solve, how)
 }
 
 /// Serialises the summary and writes every file atomically into `out`.

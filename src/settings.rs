@@ -3,6 +3,7 @@
 
 use crate::base::Error;
 use crate::model::Formulation;
+use crate::planfile::hand::Hand;
 use crate::scenario::rolling::{settle, Rolling};
 use crate::scenario::{Mode, Scenario, Strategy};
 use crate::solve::SolveOptions;
@@ -30,6 +31,8 @@ pub struct Settings {
     pub strategy: Strategy,
     /// Plan the horizon window by window; `None`: in one model.
     pub rolling: Option<Rolling>,
+    /// Tours from the planner's hand (`solve --fix`/`--pin`), set by the command line.
+    pub hand: Option<Hand>,
 }
 
 impl Settings {
@@ -41,6 +44,7 @@ impl Settings {
             formulation: formulation(sc, ov),
             strategy: ov.strategy.unwrap_or(sc.solver.strategy),
             rolling: rolling(sc, ov)?,
+            hand: None,
         })
     }
 }

@@ -82,6 +82,9 @@ pub struct Bottleneck {
     pub per: &'static str,
     /// Where the dual came from: "lp", "fixed tours", "lp relaxation", "rotation lp relaxation".
     pub basis: &'static str,
+    /// Binds only in the horizon's last periods, where tours are cut short by its end
+    /// ([`crate::analysis::horizon`]): an effect of where the plan stops, not a thing to act on.
+    pub horizon_end: bool,
 }
 
 /// Finds bottlenecks for a solved model. Costs no extra solve in `lp` mode (the duals are
@@ -318,12 +321,14 @@ pub fn find(
                 marginal_value: a.gain,
                 per: a.per,
                 basis: a.basis,
+                horizon_end: super::horizon::only_at_the_end(m, kind, first),
             })
         })
         .collect();
     out.sort_by(|a, b| {
-        b.marginal_value
-            .total_cmp(&a.marginal_value)
+        a.horizon_end
+            .cmp(&b.horizon_end)
+            .then_with(|| b.marginal_value.total_cmp(&a.marginal_value))
             .then_with(|| (a.kind, &a.name).cmp(&(b.kind, &b.name)))
     });
     Ok((out, relaxation))
@@ -381,6 +386,7 @@ pub fn csv(m: &Model, list: &[Bottleneck]) -> Csv {
         "marginal_value",
         "per",
         "basis",
+        "horizon_end",
     ]);
     for b in list {
         csv.row([
@@ -396,6 +402,7 @@ pub fn csv(m: &Model, list: &[Bottleneck]) -> Csv {
             fmt_num(b.marginal_value),
             b.per.to_string(),
             b.basis.to_string(),
+            b.horizon_end.to_string(),
         ]);
     }
     csv
@@ -416,6 +423,7 @@ pub fn json(m: &Model, list: &[Bottleneck], top: usize) -> serde_json::Value {
                     "utilisation": crate::base::text::round9(b.utilisation),
                     "marginal_value": crate::base::text::round9(b.marginal_value),
                     "per": b.per,
+                    "horizon_end": b.horizon_end,
                 })
             })
             .collect(),

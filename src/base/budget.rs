@@ -48,3 +48,7 @@ pub const FIXED_TOURS_LP_ROOM: f64 = 1.5;
 /// Sustainment bound: tried when the time left holds [`RELAXATION_ROOM`] times the first
 /// rotation relaxation plus a second.
 pub const RELAXATION_ROOM: f64 = 1.5;
+
+/// Explanations: the what-if re-solves (one relaxation each) share this much of the limit; a
+/// re-solve is started only while what is left exceeds the time the plan's own solve took.
+pub const EXPLAIN_WHAT_IF_SHARE: f64 = 0.2;

@@ -1,12 +1,15 @@
 //! The rotaplan command line: one file per command; the only place that knows exit codes and
 //! how things are said on a terminal. Arguments are parsed here once and handed down resolved.
 
+mod ask;
 mod batch;
 mod check;
 mod convert;
 mod diff;
 pub mod exit;
+mod explain;
 mod generate;
+mod hand;
 mod lifeline;
 mod report;
 mod solve;
@@ -93,6 +96,12 @@ enum Command {
         /// Progress on stderr: text (an updating line on a terminal, plain lines on a pipe), or json (one object per line, for schedulers).
         #[arg(long = "log-format", value_parser = ["text", "json"], default_value = "text")]
         log_format: String,
+        /// Take the tours of a (hand-edited) plan as given: PLAN_DIR or its deployments.csv; optimise only flows, stocks and unmet demand (docs/explain.md).
+        #[arg(long, conflicts_with_all = ["pin", "previous"])]
+        fix: Option<PathBuf>,
+        /// Keep the tours listed in FILE (deployments.csv columns) and optimise around them (docs/explain.md).
+        #[arg(long, conflicts_with = "previous")]
+        pin: Option<PathBuf>,
     },
     /// Solve variants of a scenario side by side, in parallel or in shards (exit 0 all solved, 1 some failed, 2 input error).
     Batch(batch::BatchArgs),
@@ -112,6 +121,29 @@ enum Command {
     Report { scenario: PathBuf, out: PathBuf },
     /// Convert a scenario directory to one workbook (DST ending in .xlsx) or a workbook to a directory (exit 0 written, 2 invalid scenario, 1 cannot write).
     Convert { src: PathBuf, dst: PathBuf },
+    /// Explain a plan's shortfalls in words: what is short, when, why, and what would fix it (exit 0 printed, 2 unreadable).
+    Explain {
+        out: PathBuf,
+        /// Only this site or node.
+        #[arg(long = "where")]
+        where_: Option<String>,
+        /// Only this role or commodity.
+        #[arg(long)]
+        what: Option<String>,
+    },
+    /// The fewest additional units, by nation and unit type, that remove the coverage shortfall: ask.csv (exit 0 written, 2 input error, 4 no plan in the limit, 1 other).
+    Ask {
+        scenario: PathBuf,
+        /// Output directory (default outputs/<scenario name>-ask).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// At most this many additional units per offer (nation and unit type).
+        #[arg(long = "max-extra", default_value_t = 5)]
+        max_extra: u32,
+        /// Solver time limit in seconds (default: the scenario's).
+        #[arg(long = "time-limit", value_parser = parse_positive)]
+        time_limit: Option<f64>,
+    },
     /// Write a synthetic scenario of any size (for benchmarks).
     Generate {
         out: PathBuf,
@@ -189,6 +221,8 @@ pub fn main() -> ExitCode {
             max_model_gb,
             xlsx,
             log_format,
+            fix,
+            pin,
         } => {
             let ov = crate::settings::Overrides {
                 mode,
@@ -212,6 +246,9 @@ pub fn main() -> ExitCode {
                     skip_if_unchanged,
                     max_model_gb,
                     xlsx,
+                    hand: fix
+                        .map(|p| (p, crate::planfile::hand::HandMode::Fix))
+                        .or(pin.map(|p| (p, crate::planfile::hand::HandMode::Pin))),
                 }),
             }
         }
@@ -225,6 +262,15 @@ pub fn main() -> ExitCode {
         } => verify::run(&scenario, &out, previous.as_deref()),
         Command::Report { scenario, out } => report::run(&scenario, &out),
         Command::Convert { src, dst } => convert::run(&src, &dst),
+        Command::Ask {
+            scenario,
+            out,
+            max_extra,
+            time_limit,
+        } => ask::run(&scenario, out, max_extra, time_limit),
+        Command::Explain { out, where_, what } => {
+            explain::run(&out, where_.as_deref(), what.as_deref())
+        }
         Command::Generate {
             out,
             nations,

@@ -7,6 +7,7 @@ use crate::base::progress::{self, Style};
 use crate::base::{signal, Error};
 use crate::output::nation_load;
 use crate::pipeline;
+use crate::planfile::hand::HandMode;
 use crate::planfile::previous::load_previous;
 use crate::settings::{Overrides, Settings};
 use std::collections::BTreeMap;
@@ -29,6 +30,8 @@ pub struct Args {
     pub max_model_gb: Option<f64>,
     /// `--xlsx`: plan.xlsx as well, whatever scenario.toml says.
     pub xlsx: bool,
+    /// Tours from the planner's hand: `--fix` or `--pin` and the path given.
+    pub hand: Option<(PathBuf, HandMode)>,
 }
 
 /// Chooses how progress is shown: JSON for schedulers, nothing with `--quiet`, an updating line
@@ -88,10 +91,16 @@ pub fn run(a: &Args) -> i32 {
     };
     sc.output.xlsx |= a.xlsx;
     let load_ms = t0.elapsed().as_millis() as u64;
-    let settings = match Settings::resolve(&sc, &a.overrides, true) {
+    let mut settings = match Settings::resolve(&sc, &a.overrides, true) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    if let Some((path, mode)) = &a.hand {
+        match super::hand::prepare(&sc, path, *mode, &mut settings) {
+            Ok(()) => {}
+            Err(e) => return fail(&e),
+        }
+    }
     if settings.rolling.is_some() && baseline.is_some() {
         return fail(&Error::Input(
             "--previous cannot be combined with a rolling horizon yet: solve the nightly rerun in one model; nothing was solved or written".to_string(),
@@ -111,7 +120,10 @@ pub fn run(a: &Args) -> i32 {
         Ok(lock) => lock,
         Err(msg) => return fail(&Error::Other(msg)),
     };
-    let options = pipeline::options_json(&settings, a.previous.as_deref());
+    let mut options = pipeline::options_json(&settings, a.previous.as_deref());
+    if let Some(hand) = &settings.hand {
+        options["hand"] = super::hand::fingerprint(hand);
+    }
     // A plan written without its workbook is not current for a run that asks for one.
     let has_xlsx = !sc.output.xlsx || out.join("plan.xlsx").is_file();
     if a.skip_if_unchanged && pipeline::plan_is_current(&out, &sc, &options) && has_xlsx {
@@ -141,6 +153,14 @@ pub fn run(a: &Args) -> i32 {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
+    if let Some(hand) = &settings.hand {
+        let section = super::hand::section(&sc, hand, outcome.rendered.summary.objective);
+        outcome
+            .rendered
+            .summary
+            .extra
+            .insert("hand".to_string(), section);
+    }
     let tw = Instant::now();
     if let Err(e) = pipeline::write(&out, &mut outcome, tw) {
         return fail(&e);
@@ -186,5 +206,8 @@ pub fn run(a: &Args) -> i32 {
             &peaks
         )
     );
+    if let Some(section) = outcome.rendered.summary.extra.get("hand") {
+        print!("{}", super::hand::line(section));
+    }
     exit::OK
 }

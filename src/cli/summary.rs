@@ -73,13 +73,18 @@ pub fn summary_text(s: &Summary, out_dir: &str, most_loaded: &[(String, f64)]) -
             for row in b.iter().take(5) {
                 let _ = writeln!(
                     t,
-                    "    {:<13}{:<44} marginal value {}",
+                    "    {:<13}{:<44} marginal value {}{}",
                     row.get("kind").and_then(|v| v.as_str()).unwrap_or(""),
                     row.get("name").and_then(|v| v.as_str()).unwrap_or(""),
                     row.get("marginal_value")
                         .and_then(|v| v.as_f64())
                         .map(thousands)
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    if row.get("horizon_end").and_then(|v| v.as_bool()) == Some(true) {
+                        " (only as the horizon ends)"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

@@ -8,6 +8,7 @@
 
 mod build;
 mod extract;
+pub mod hand;
 pub mod lp;
 mod rotation;
 pub mod size;

@@ -4,6 +4,8 @@
 //! the code that made the plan.
 
 pub mod deployments;
+pub mod explanations;
+pub mod hand;
 pub mod previous;
 pub mod read;
 

@@ -216,22 +216,27 @@ fn period_cell(sc: &Scenario, t: &Table, r: &Row, d: &mut Diags) -> Option<i64> 
 }
 
 fn read_tours(sc: &Scenario, out: &Path, d: &mut Diags) -> Option<Vec<Tour>> {
-    const FILE: &str = "deployments.csv";
-    let bytes = match crate::base::inputlimits::read_capped(&out.join(FILE)) {
+    read_tours_file(sc, out, "deployments.csv", d)
+}
+
+/// The tours of a deployments.csv-shaped file `dir/file` (a plan, a hand-edited plan, a list of
+/// pins), read by the one reader of such rows ([`super::deployments`]).
+pub fn read_tours_file(sc: &Scenario, dir: &Path, file: &str, d: &mut Diags) -> Option<Vec<Tour>> {
+    let bytes = match crate::base::inputlimits::read_capped(&dir.join(file)) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            d.error(FILE, None, None, "required file is missing");
+            d.error(file, None, None, "required file is missing");
             return None;
         }
         Err(e) => {
-            d.error(FILE, None, None, format!("cannot read: {e}"));
+            d.error(file, None, None, format!("cannot read: {e}"));
             return None;
         }
     };
-    let rows = super::deployments::parse(FILE, &bytes, d)?;
+    let rows = super::deployments::parse(file, &bytes, d)?;
     let mut tours = Vec::with_capacity(rows.len());
     for r in rows {
-        let Some((nation, unit_type, site)) = super::deployments::resolve(sc, FILE, &r, d) else {
+        let Some((nation, unit_type, site)) = super::deployments::resolve(sc, file, &r, d) else {
             continue;
         };
         tours.push(Tour {
