@@ -1,10 +1,10 @@
 //! rotaplan: plans which nation sends which units where and when, and how they are fed, as one
 //! LP/MIP solved by HiGHS. See README.md, and docs/architecture.md for how the modules layer.
 //!
-//! Layers, each importing only those below it:
-//! `cli` → `batch`, `diff`, `generate` → `pipeline` → `settings` → `analysis`, `strategy` →
-//! `solve` → `model` → `plan` → `output`, `planfile` → `verify` (beside, on `planfile` alone) →
-//! `scenario` → `base`.
+//! Layers, each importing only those below it (docs/architecture.md; tests/layers.rs checks):
+//! `cli`, `fuzzing` → `pipeline` → `settings` → `strategy`, `analysis` → `solve` → `model` →
+//! `report`, `workbook` → `output` → `plan` → `batch`, `diff`, `verify` → `planfile` →
+//! `scenario` → `base`; `generate` stands alone.
 
 pub mod analysis;
 pub mod base;
