@@ -457,9 +457,10 @@ fn a_variant_past_its_time_is_stopped_and_reported() {
     let sc = tmp.path().join("sc");
     demo_into(&sc);
     let out = tmp.path().join("batch");
-    // Writing the plan takes > 9 × 1 s here; the allowance is 1 s, the grace 10 s.
+    // Writing the plan takes 9 files × 2 s here, past the allowance (1 s) and the grace (10 s)
+    // after which a variant that ignores SIGTERM while writing is killed.
     let mut c = batch_cmd(&sc, &out, &["--variant-timeout", "1"]);
-    c.env("ROTAPLAN_FAULT_SLOW_WRITE_MS", "1000");
+    c.env("ROTAPLAN_FAULT_SLOW_WRITE_MS", "2000");
     let t0 = Instant::now();
     let (code, err) = run(c);
     assert_eq!(code, Some(1), "{err}");
