@@ -69,13 +69,16 @@ bench: build
 FUZZ_SECONDS ?= 3600
 FUZZ_TARGETS ?= csv_table scenario_toml scenario_mutated plan_readers
 
-fuzz-build:
+# The fuzz build links the HiGHS library of the stable build (fuzz/highs-sys-prebuilt).
+fuzz-build: build
 	@$(CARGO) +nightly fuzz --version >/dev/null 2>&1 || { echo "make fuzz needs the nightly toolchain and cargo-fuzz: rustup toolchain install nightly && cargo install cargo-fuzz"; exit 1; }
-	cd fuzz && $(CARGO) +nightly fuzz build -O
+	cd fuzz && HIGHS_PREBUILT_OUT=$$(cd $$(dirname $$(ls ../target/release/build/highs-sys-*/out/lib/libhighs.a | head -1))/.. && pwd) \
+	  $(CARGO) +nightly fuzz build -O
 
 fuzz: fuzz-build
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  mkdir -p corpus-work/$$t regressions/$$t && \
+	  HIGHS_PREBUILT_OUT=$$(cd $$(dirname $$(ls ../target/release/build/highs-sys-*/out/lib/libhighs.a | head -1))/.. && pwd) \
 	  $(CARGO) +nightly fuzz run -O $$t corpus-work/$$t corpus/$$t regressions/$$t -- \
 	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
 	    -print_final_stats=1 2>&1 | tee corpus-work/$$t.log | grep -E "^(#[0-9]+ +(INITED|DONE))|stat::|ERROR|SUMMARY" ; \
