@@ -450,8 +450,8 @@ fn coverage_causes(
                 mark(&mut found, &mut here, (0, offer_line(sc, o)), (
                     "pool",
                     format!(
-                        "all {} {} units of {} are on tour or in dwell ({} periods on tour + {} in dwell) from {} {until}",
-                        off.units, ut.code, sc.nations[off.nation].code, ut.tour, ut.dwell, day(sc, p)
+                        "one {} of {} sent for these weeks stays busy for {} periods on tour + {} in dwell, and from {} {until} all {} of its {} units are already on tour or in dwell",
+                        ut.code, sc.nations[off.nation].code, ut.tour, ut.dwell, day(sc, p), off.units, ut.code
                     ),
                     Some(Relax::PoolUnit { offer: o }),
                     Some(-((l - h) as f64 * ut.role_value).min(e.amount)),
