@@ -182,13 +182,21 @@ fn remove_unheld_lock(parent: &Path, name: &str) {
 }
 
 /// Whether process `pid` is alive (on Linux, by its /proc entry; elsewhere assumed alive, so
-/// nothing of a live run is ever removed).
+/// nothing of a live run is ever removed). A zombie (killed, not yet reaped by its parent —
+/// slow when a killed batch leaves its solver to init) has ended: it writes nothing more.
 fn alive(pid: u32) -> bool {
     if pid == std::process::id() {
         return true;
     }
     if cfg!(target_os = "linux") {
-        Path::new("/proc").join(pid.to_string()).exists()
+        match std::fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")) {
+            // The state follows the command name in parentheses, which may itself hold ")".
+            Ok(stat) => stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next())
+                .is_none_or(|state| state != "Z" && state != "X"),
+            Err(_) => false,
+        }
     } else {
         true
     }
@@ -342,6 +350,22 @@ pub fn replace_dir(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_killed_process_not_yet_reaped_counts_as_ended() {
+        // A child that has exited but is not waited for stays a zombie with a /proc entry.
+        let mut child = std::process::Command::new("true")
+            .spawn()
+            .expect("true runs");
+        let pid = child.id();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        if cfg!(target_os = "linux") {
+            assert!(Path::new("/proc").join(pid.to_string()).exists());
+            assert!(!alive(pid), "a zombie must not hold back the cleaning");
+        }
+        let _ = child.wait();
+        assert!(alive(std::process::id()));
+    }
 
     fn plan(tag: &str) -> BTreeMap<String, Vec<u8>> {
         ["a.csv", "summary.json"]
