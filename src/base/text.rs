@@ -65,7 +65,7 @@ impl Csv {
     }
 }
 
-/// Rounds away binary noise (to 9 significant decimals) so equal plans print equal JSON.
+/// Rounds away binary noise (to 6 decimal places) so equal plans print equal JSON.
 pub fn round9(v: f64) -> f64 {
     if v == 0.0 || !v.is_finite() {
         return 0.0;
