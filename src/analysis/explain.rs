@@ -23,22 +23,7 @@ use crate::solve::{self, SolveOptions, Solved, Status};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
-/// explanations.csv's columns, in order.
-pub const COLUMNS: [&str; 13] = [
-    "kind",
-    "where",
-    "what",
-    "from",
-    "to",
-    "amount",
-    "cause",
-    "input",
-    "detail",
-    "what_if",
-    "amount_change",
-    "objective_change",
-    "basis",
-];
+pub use crate::planfile::explanations::COLUMNS;
 
 /// One row of explanations.csv: one cause of one episode.
 #[derive(Debug, Clone, PartialEq)]

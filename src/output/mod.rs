@@ -137,19 +137,7 @@ pub fn render(
                 !b.initial,
             ))
     });
-    let mut csv = Csv::new(&[
-        "nation",
-        "unit_type",
-        "unit",
-        "site",
-        "zone",
-        "units",
-        "troops",
-        "arrive",
-        "cover_from",
-        "depart",
-        "initial",
-    ]);
+    let mut csv = Csv::new(&crate::planfile::deployments::COLUMNS);
     for x in rows {
         let (n, ut, s) = (
             &sc.nations[x.nation],

@@ -11,6 +11,21 @@ use crate::scenario::Scenario;
 use chrono::NaiveDate;
 use std::path::Path;
 
+/// deployments.csv's columns, in the order `solve` writes them.
+pub const COLUMNS: [&str; 11] = [
+    "nation",
+    "unit_type",
+    "unit",
+    "site",
+    "zone",
+    "units",
+    "troops",
+    "arrive",
+    "cover_from",
+    "depart",
+    "initial",
+];
+
 const REQUIRED: [&str; 4] = ["nation", "unit_type", "site", "arrive"];
 const OPTIONAL: [&str; 7] = [
     "unit",

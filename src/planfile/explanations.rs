@@ -25,7 +25,8 @@ pub struct ExplanationRow {
     pub basis: String,
 }
 
-const REQUIRED: [&str; 13] = [
+/// explanations.csv's columns, in order (written by `analysis::explain`, read back here).
+pub const COLUMNS: [&str; 13] = [
     "kind",
     "where",
     "what",
@@ -44,7 +45,7 @@ const REQUIRED: [&str; 13] = [
 /// Reads `out/explanations.csv`; `Err` lists every problem as `file:line: column: message`.
 pub fn read_explanations(out: &Path) -> Result<Vec<ExplanationRow>, Diags> {
     let mut d = Diags::default();
-    let Some(t) = Table::load(out, "explanations.csv", &REQUIRED, &[], &mut d) else {
+    let Some(t) = Table::load(out, "explanations.csv", &COLUMNS, &[], &mut d) else {
         return Err(d);
     };
     let mut rows = Vec::new();

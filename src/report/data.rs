@@ -185,20 +185,12 @@ pub fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<PlanData, String> {
     }
 
     let mut tours = Vec::new();
-    const TOUR_COLS: [&str; 11] = [
-        "nation",
-        "unit_type",
-        "unit",
-        "site",
-        "zone",
-        "units",
-        "troops",
-        "arrive",
-        "cover_from",
-        "depart",
-        "initial",
-    ];
-    if let Some(t) = table(files, "deployments.csv", &TOUR_COLS, true)? {
+    if let Some(t) = table(
+        files,
+        "deployments.csv",
+        &crate::planfile::deployments::COLUMNS,
+        true,
+    )? {
         let c = Cells { t: &t };
         for r in &t.rows {
             let initial = match c.s(r, "initial").as_str() {
