@@ -438,7 +438,8 @@ pub fn plan_is_current(out: &Path, sc: &Scenario, options: &serde_json::Value) -
         && out.join("deployments.csv").is_file()
 }
 
-/// The default output directory: `outputs/<scenario name>`.
+/// The default output directory: `outputs/<scenario name>`, the name made a safe directory
+/// name (`base::outdir::dir_name`).
 pub fn default_out(sc: &Scenario) -> PathBuf {
-    PathBuf::from("outputs").join(&sc.name)
+    PathBuf::from("outputs").join(crate::base::outdir::dir_name(&sc.name))
 }

@@ -247,3 +247,81 @@ fn scenario_toml_nested_a_thousand_deep_is_an_error_not_a_crash() {
         assert!(mb < 200.0, "{mb} MB");
     }
 }
+
+#[test]
+fn a_batch_passes_the_model_size_limit_to_each_variant() {
+    // The demo's model is about 0.07 GB by the estimate (worked in the test above): a batch
+    // limit of 0.01 GB refuses its variant before it is built, 1 GB lets it solve.
+    let dir = demo();
+    let d = dir.path().to_str().unwrap();
+    let small = dir.path().join("small");
+    let r = rotaplan(&[
+        "batch",
+        d,
+        "--out",
+        small.to_str().unwrap(),
+        "--max-model-gb",
+        "0.01",
+        "--time-limit",
+        "20",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rows = read_csv(&small.join("batch_summary.csv"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["status"], "input_error", "{:?}", rows[0]);
+    assert!(!small.join("base/plan/deployments.csv").exists());
+    let big = dir.path().join("big");
+    let r = rotaplan(&[
+        "batch",
+        d,
+        "--out",
+        big.to_str().unwrap(),
+        "--max-model-gb",
+        "1",
+        "--time-limit",
+        "20",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        read_csv(&big.join("batch_summary.csv"))[0]["status"],
+        "optimal"
+    );
+}
+
+#[test]
+fn a_scenario_name_cannot_put_the_plan_outside_outputs() {
+    // A name from a hostile scenario.toml: without --out the plan goes to outputs/<name>, and
+    // the name becomes one safe directory name (every `/` an `_`, a leading `.` prefixed).
+    let dir = demo();
+    let toml = std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap();
+    let toml = toml.replacen("name = \"demo\"", "name = \"../../escaped\"", 1);
+    assert!(
+        toml.contains("escaped"),
+        "the demo's scenario.toml names itself `demo`"
+    );
+    std::fs::write(dir.path().join("scenario.toml"), toml).unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rotaplan"))
+        .args([
+            "solve",
+            dir.path().to_str().unwrap(),
+            "--quiet",
+            "--time-limit",
+            "20",
+        ])
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(work
+        .join("outputs/x.._.._escaped/deployments.csv")
+        .is_file());
+    assert!(!dir.path().join("escaped").exists());
+    assert!(!work.join("escaped").exists());
+}

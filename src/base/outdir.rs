@@ -16,6 +16,28 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
+/// A directory name made from free text (a scenario's or a variant's name): letters, digits,
+/// `_`, `-` and `.` kept, anything else `_`, starting with a letter or digit, at most 100
+/// bytes. A name comes from a file many hands wrote, so it must never climb out of `outputs/`
+/// (`../x`), name an absolute path or hide as a dot-file.
+pub fn dir_name(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        out.insert(0, 'x');
+    }
+    out.truncate(100);
+    out
+}
+
 /// Held while a run may write `out`; dropping it removes the lock file and releases the lock.
 #[derive(Debug)]
 pub struct OutLock {
@@ -350,6 +372,22 @@ pub fn replace_dir(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_never_leaves_its_directory() {
+        // Every `/` becomes `_`, so the result is one path component; a leading dot gets an `x`
+        // in front, so it is never `.`, `..` or hidden.
+        assert_eq!(dir_name("../../etc"), "x.._.._etc");
+        assert_eq!(dir_name("/etc/passwd"), "x_etc_passwd");
+        assert_eq!(dir_name(".."), "x..");
+        assert_eq!(
+            dir_name("Baltic reassurance (Dec)"),
+            "Baltic_reassurance__Dec_"
+        );
+        assert_eq!(dir_name("coalition-30k"), "coalition-30k");
+        assert_eq!(dir_name("").len(), 1);
+        assert_eq!(dir_name(&"é".repeat(300)).len(), 100);
+    }
 
     #[test]
     fn a_killed_process_not_yet_reaped_counts_as_ended() {

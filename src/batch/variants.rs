@@ -112,21 +112,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
 
 /// Makes a safe variant name from free text (sweeps build names from codes).
 pub fn sanitize(s: &str) -> String {
-    let mut out: String = s
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if !out.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-        out.insert(0, 'x');
-    }
-    out.truncate(100);
-    out
+    crate::base::outdir::dir_name(s)
 }
 
 /// Reads a variants file. `label` names the file in messages.

@@ -5,6 +5,7 @@
 
 use super::exit::{self, fail};
 use crate::analysis::ask::{ask, Ask};
+use crate::base::outdir::dir_name;
 use crate::base::text::{fmt_num, Csv};
 use crate::base::Error;
 use crate::pipeline;
@@ -28,7 +29,8 @@ pub fn run(scenario: &Path, out: Option<PathBuf>, ceiling: u32, time_limit: Opti
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let out = out.unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-ask", sc.name)));
+    let out =
+        out.unwrap_or_else(|| PathBuf::from("outputs").join(format!("{}-ask", dir_name(&sc.name))));
     let _lock = match crate::base::outdir::prepare(&out) {
         Ok(l) => l,
         Err(msg) => return fail(&Error::Other(msg)),

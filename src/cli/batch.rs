@@ -66,6 +66,10 @@ pub struct BatchArgs {
     /// Relative MIP gap per variant.
     #[arg(long)]
     pub gap: Option<f64>,
+    /// The memory each variant's model may be estimated to need, in GB (default: this machine's
+    /// memory shared among the variants solved at once).
+    #[arg(long = "max-model-gb", value_parser = crate::model::size::parse_gb)]
+    pub max_model_gb: Option<f64>,
     /// Keep a variant's plan when its inputs and options have not changed since it was written.
     #[arg(long = "skip-if-unchanged")]
     pub skip_if_unchanged: bool,
@@ -517,6 +521,11 @@ pub fn run(args: &BatchArgs) -> i32 {
             args.out.display()
         );
     }
+    // Variants solved side by side share the machine's memory: each is refused a model that
+    // would need more than its share, before it is built.
+    let model_gb = args
+        .max_model_gb
+        .or_else(|| crate::model::size::machine_gb().map(|g| g / n_jobs as f64));
     let started = Instant::now();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -531,7 +540,7 @@ pub fn run(args: &BatchArgs) -> i32 {
                 }
                 let job = &jobs[mine[i]];
                 let row = match &exe {
-                    Ok(exe) => run_one(exe, args, job),
+                    Ok(exe) => run_one(exe, args, job, model_gb),
                     Err(e) => failed_row(
                         job,
                         "failed",
@@ -650,7 +659,7 @@ fn terminate(pid: u32) {
 }
 
 /// Runs one variant in a child process and reads what it wrote.
-fn run_one(exe: &Path, args: &BatchArgs, job: &Job) -> Row {
+fn run_one(exe: &Path, args: &BatchArgs, job: &Job, model_gb: Option<f64>) -> Row {
     let vdir = args.out.join(&job.name);
     let plan = vdir.join("plan");
     let log_path = vdir.join("solve.log");
@@ -702,6 +711,9 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job) -> Row {
     }
     if let Some(g) = args.gap {
         cmd.arg("--gap").arg(g.to_string());
+    }
+    if let Some(g) = model_gb {
+        cmd.arg("--max-model-gb").arg(g.to_string());
     }
     if args.skip_if_unchanged {
         cmd.arg("--skip-if-unchanged");
