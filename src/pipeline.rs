@@ -379,6 +379,13 @@ fn explain(
 
 /// Serialises the summary and writes every file atomically into `out`.
 pub fn write(out: &Path, outcome: &mut Outcome, write_started: Instant) -> Result<(), Error> {
+    // A signal during the analysis after the solve (bottlenecks, explanations) stops the run
+    // like one during the solve: nothing is written. Once writing has begun, it finishes.
+    if signal::interrupted().load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Other(
+            "interrupted by a signal before the plan was written. Nothing was written.".into(),
+        ));
+    }
     if !signal::phase::enter_writing() {
         // A signal's watchdog is ending the process (exit 1, nothing written): do not start.
         loop {

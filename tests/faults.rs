@@ -615,3 +615,131 @@ fn sigterm_and_sigint_while_loading_solving_and_writing() {
         assert_eq!(run(solve_cmd(&sc, &out, &lp)).0, Some(0));
     }
 }
+
+/// Runs `solve` on `scenario` into `out` with progress as JSON on stderr, sends `sig` when a
+/// stderr line contains `trigger`, and returns (exit code, seconds from the signal to the end,
+/// whether the trigger was seen, stderr).
+fn signal_at(
+    scenario: &Path,
+    out: &Path,
+    extra: &[&str],
+    trigger: &str,
+    sig: i32,
+) -> (Option<i32>, f64, bool, String) {
+    use std::io::BufRead;
+    let mut c = Command::new(BIN);
+    c.arg("solve")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .args(["--log-format", "json", "--threads", "1"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let pid = child.id();
+    let stderr = child.stderr.take().unwrap();
+    let trigger = trigger.to_string();
+    let reader = std::thread::spawn(move || {
+        let mut sent: Option<Instant> = None;
+        let mut text = String::new();
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if sent.is_none() && line.contains(&trigger) {
+                signal(pid, sig);
+                sent = Some(Instant::now());
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        (sent, text)
+    });
+    let code = wait_for(&mut child, Duration::from_secs(300));
+    let ended = Instant::now();
+    let (sent, text) = reader.join().unwrap();
+    let after = sent.map_or(f64::NAN, |t| ended.duration_since(t).as_secs_f64());
+    (code, after, sent.is_some(), text)
+}
+
+#[test]
+fn sigterm_aimed_at_each_phase_of_a_larger_solve() {
+    // reassurance-10k is large enough that each phase lasts long enough to be hit: building,
+    // HiGHS's presolve of the whole MIP (seen in its log with --verbose), the rotation-first
+    // search, the bottleneck step (about a second) and the explanations. Before writing begins
+    // a signal stops the run: exit 1 within the 2 s grace and a step, the old plan untouched.
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = tmp.path().join("demo");
+    demo_into(&demo);
+    let sc = tmp.path().join("sc");
+    std::fs::create_dir_all(&sc).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/reassurance-10k");
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, sc.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let out = tmp.path().join("plan");
+    assert_eq!(run(solve_cmd(&demo, &out, &["--mode", "lp"])).0, Some(0));
+    let old = snapshot(&out).unwrap();
+    let limit = ["--time-limit", "10"];
+    let cases: [(&str, &[&str], &str, i32, bool); 6] = [
+        ("build", &limit, "\"phase\":\"build\"", libc::SIGTERM, false),
+        (
+            "presolve",
+            &["--strategy", "mip", "--verbose", "--time-limit", "10"],
+            "Presolving model",
+            libc::SIGTERM,
+            false,
+        ),
+        (
+            "search",
+            &limit,
+            "\"event\":\"heuristic\"",
+            libc::SIGTERM,
+            false,
+        ),
+        (
+            "bottlenecks",
+            &limit,
+            "\"phase\":\"bottlenecks\"",
+            libc::SIGTERM,
+            false,
+        ),
+        (
+            "bottlenecks",
+            &limit,
+            "\"phase\":\"bottlenecks\"",
+            libc::SIGINT,
+            false,
+        ),
+        // With no shortfall the explanations take a moment: the write may already have begun.
+        (
+            "explanations",
+            &limit,
+            "\"phase\":\"explanations\"",
+            libc::SIGTERM,
+            true,
+        ),
+    ];
+    for (phase, extra, trigger, sig, may_finish) in cases {
+        let (code, after, seen, text) = signal_at(&sc, &out, extra, trigger, sig);
+        assert!(seen, "{phase}: `{trigger}` never appeared:\n{text}");
+        assert!(after < 8.0, "{phase}: ended {after:.1} s after the signal");
+        let now = snapshot(&out).unwrap();
+        match code {
+            Some(1) => {
+                assert!(now == old, "{phase}: the old plan was changed");
+                assert!(text.contains("\"event\":\"error\""), "{phase}:\n{text}");
+            }
+            Some(0) if may_finish => {
+                assert_eq!(now.len(), old.len(), "{phase}: the new plan is whole");
+                assert!(now["summary.json"] != old["summary.json"], "{phase}");
+                assert_eq!(run(solve_cmd(&demo, &out, &["--mode", "lp"])).0, Some(0));
+            }
+            other => panic!("{phase} (signal {sig}): exit {other:?}\n{text}"),
+        }
+        assert_eq!(leftovers(&out), Vec::<String>::new(), "{phase}");
+    }
+}

@@ -106,6 +106,13 @@ pub fn error(text: &str, exit_code: i32) {
 /// The phase a run has entered (load, build, relaxation, search, bottlenecks, write).
 pub fn phase(name: &str, limit_s: Option<f64>) {
     let Some(s) = SINK.get() else { return };
+    // A scheduler (or a fault test) sees which phase a run is in when it stops it.
+    if s.style == Style::Json {
+        eprintln!(
+            "{}",
+            serde_json::json!({"event": "phase", "phase": name, "elapsed_s": (s.started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0})
+        );
+    }
     if let Ok(mut l) = s.limit_s.lock() {
         *l = limit_s;
     }
