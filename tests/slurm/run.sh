@@ -171,7 +171,8 @@ LOG=logs/rotaplan-batch-${jid}_${K}.log
 
 # ---- cancel shard K while its first solve runs ---------------------------------------------
 # The shard's log holds `batch: 2 variant(s) (shard 1/8), …` once rotaplan has started its
-# solves; a demo solve takes over a second, so a cancel a second later lands mid-run.
+# solves. Shard 1 holds withdraw-GBR, whose solve takes about 5 s of CPU (base: about 1 s), so a
+# cancel a second later lands mid-run even on an idle machine.
 deadline=$(($(date +%s) + WAIT_BATCH))
 until grep -q '^batch: [0-9]* variant(s) (shard ' "$LOG" 2>/dev/null; do
 	[ "$(date +%s)" -lt "$deadline" ] || fail "shard ${jid}_$K did not start: $(squeue -h 2>&1)"
@@ -235,6 +236,9 @@ base_obj=$(paste -d' ' <(col variant) <(col objective) | awk '$1 == "base" { pri
 off=$(paste -d' ' <(col variant) <(col objective) <(col objective_vs_base) |
 	awk -v b="$base_obj" '{ d = $2 - b - $3; if (d < -0.0015 || d > 0.0015) print $1 }')
 [ -z "$off" ] || fail "objective_vs_base is not objective − base's for: $off"
+# The cancelled run's temporary plan directories and summary files are gone (cleared by the rerun).
+left=$(find "$OUT" -name '.*.tmp-*' -o -name '.*.old-*' | head -5)
+[ -z "$left" ] || fail "leftovers of the cancelled run: $left"
 # The cancelled shard ran twice (one log, --open-mode=append) and only its second run finished.
 starts=$(grep -c '^batch: [0-9]* variant(s) (shard ' "$LOG")
 dones=$(grep -c ' done in .* 0 failed' "$LOG")
