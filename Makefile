@@ -6,7 +6,7 @@ SCENARIO ?= inputs/reassurance-10k
 OUT      ?= outputs/$(notdir $(SCENARIO))
 BIN      := target/release/rotaplan
 
-.PHONY: all deps build run test test-office bench check-inputs clean fuzz fuzz-build screenshots
+.PHONY: all deps build run test test-office test-slurm bench check-inputs clean fuzz fuzz-build screenshots
 
 all: build
 
@@ -50,6 +50,19 @@ test-office: deps
 	    echo "test-office needs LibreOffice: sudo apt-get install libreoffice-calc-nogui"; exit 1; \
 	  fi; }
 	$(CARGO) test --release --test office -- --nocapture
+
+# The Slurm job array of docs/operations.md on a real single-node Slurm (not part of `make test`):
+# installs slurm-wlm and munge (Debian's packages) when missing, then tests/slurm/run.sh starts
+# munged, slurmctld and slurmd in a temporary directory, runs the doc's blocks, and stops them.
+test-slurm: build
+	@command -v slurmctld >/dev/null 2>&1 && command -v slurmd >/dev/null 2>&1 && command -v munged >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing: slurm-wlm munge"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null || exit 1; \
+	  else \
+	    echo "test-slurm needs root and Slurm: sudo apt-get install slurm-wlm munge"; exit 1; \
+	  fi; }
+	bash tests/slurm/run.sh
 
 # PNGs of each section of the demo's plan report, for docs/report.md (needs chromium: make deps).
 screenshots: build
