@@ -87,6 +87,23 @@ pub fn solve_scenario(
             "{problem}\nnothing was solved or written"
         )));
     }
+    // Tours held by the planner or a previous plan that overfill a row alone: found in
+    // milliseconds here, rather than after a search that cannot succeed.
+    if m.lp.col_lo.iter().any(|&lo| lo > 0.0) {
+        let list = conflict::conflicts(
+            sc,
+            baseline,
+            settings.hand.as_ref(),
+            opts.time_limit_s,
+            false,
+        )?;
+        if !list.is_empty() {
+            return Err(conflicts_error(
+                "the tours held fixed cannot all be kept",
+                &list,
+            ));
+        }
+    }
     let t1 = Instant::now();
     progress::phase("solve", Some(opts.time_limit_s));
     let strategy = strategy::resolve(settings.strategy, opts, &m);
@@ -232,14 +249,10 @@ fn after_solve(e: Error, sc: &Scenario, settings: &Settings, baseline: Option<&B
                 baseline,
                 settings.hand.as_ref(),
                 settings.solve.time_limit_s,
+                true,
             );
             match found {
-                Ok(list) if !list.is_empty() => {
-                    let lines: String = list.iter().map(|s| format!("  {s}\n")).collect();
-                    Error::Infeasible(format!(
-                        "{m}: fixed inputs overfill a hard limit (every shortfall is priced, so nothing else can):\n{lines}Change one of the rows named and solve again. Nothing was written."
-                    ))
-                }
+                Ok(list) if !list.is_empty() => conflicts_error(&m, &list),
                 // The LP relaxation holds (or the search for the rows ran out of time).
                 _ => Error::Infeasible(format!(
                     "{m}. Every shortfall is priced, so this means fixed inputs conflict with a hard limit, but no single input row could be named (the model with tours in fractions is feasible, or the search ran out of time); run `rotaplan check` on the scenario. Nothing was written."
@@ -249,6 +262,14 @@ fn after_solve(e: Error, sc: &Scenario, settings: &Settings, baseline: Option<&B
         Error::Interrupted => Error::Other(format!("{}. Nothing was written.", Error::Interrupted)),
         other => other.map_message(|m| format!("{m}. Nothing was written.")),
     }
+}
+
+/// Exit 3 naming each conflict of fixed inputs, one line each.
+fn conflicts_error(what: &str, list: &[String]) -> Error {
+    let lines: String = list.iter().map(|s| format!("  {s}\n")).collect();
+    Error::Infeasible(format!(
+        "{what}: fixed inputs overfill a hard limit (every shortfall is priced, so nothing else can):\n{lines}Change one of the rows named and solve again. Nothing was written."
+    ))
 }
 
 /// The part of the objective no decision changes, which the solver's objective leaves out: the

@@ -11,7 +11,7 @@
 //! the tour columns themselves; the sums are then read off the same row.
 
 use crate::base::text::{fmt_num, thousands};
-use crate::base::{budget, Error};
+use crate::base::{budget, progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::origin::{Held, Origin};
 use crate::model::{self, Formulation, Model};
@@ -37,11 +37,15 @@ struct Part {
 /// tours and the planner's hand, as the solve had them) infeasible, one sentence each. Empty when
 /// HiGHS finds none in its share of `time_limit_s` (the LP relaxation is feasible, or the search
 /// ran out of time).
+///
+/// `full`: when no single row shows a conflict, also try HiGHS's full IIS (it solves LPs); off
+/// for the check before a solve, which only looks for fixed tours that overfill a row.
 pub fn conflicts(
     sc: &Scenario,
     baseline: Option<&Baseline>,
     hand: Option<&Hand>,
     time_limit_s: f64,
+    full: bool,
 ) -> Result<Vec<String>, Error> {
     let started = Instant::now();
     let share = (time_limit_s * budget::CONFLICT_SHARE).max(budget::CONFLICT_MIN_S);
@@ -53,6 +57,12 @@ pub fn conflicts(
         if model::hand::apply_hand(&mut m, h).is_err() {
             return Ok(Vec::new()); // reported before any solve, with `unheld`
         }
+    }
+    // Before a solve, a row the fixed tours alone overfill is what the light IIS finds: when
+    // the sums show none (the usual case) HiGHS is not asked.
+    let overfilled = |r: usize| least(&m.lp, r) > m.lp.row_hi[r] + 1e-6;
+    if !full && !(0..m.lp.num_rows()).any(overfilled) {
+        return Ok(Vec::new());
     }
     let mut family: HashMap<RowKind, Vec<usize>> = HashMap::new();
     for r in 0..m.lp.num_rows() {
@@ -77,7 +87,7 @@ pub fn conflicts(
         }
         out.push(describe_rows(&m, &rows, r));
     }
-    if out.is_empty() && left() > 0.0 {
+    if full && out.is_empty() && left() > 0.0 {
         // Nothing one row shows: the full IIS (an elastic LP, then a deletion filter).
         let found = iis::find(&work, Effort::Full, left())?;
         let mut seen = BTreeSet::new();
@@ -87,6 +97,15 @@ pub fn conflicts(
             }
         }
     }
+    let text = format!(
+        "conflicts of fixed inputs: {} found in {} ms",
+        out.len(),
+        started.elapsed().as_millis()
+    );
+    progress::event(
+        &text,
+        serde_json::json!({"event": "conflicts", "found": out.len(), "ms": started.elapsed().as_millis() as u64}),
+    );
     Ok(out)
 }
 
