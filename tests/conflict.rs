@@ -177,3 +177,34 @@ fn a_frozen_tour_of_the_previous_plan_overfills_the_pool() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+#[test]
+fn a_pin_arriving_as_the_tours_under_way_leave_overfills_reception() {
+    // SITE_A is received through POE (nodes.csv line 2): 200 troops a day × 7 = 1,400 a period,
+    // arrivals plus departures. The two under way leave in their last period on the ground,
+    // period 4 (2027-02-01): 2 × 650 = 1,300. A pin arriving then adds 650: 1,950 > 1,400, in
+    // that one period only (its own departure, period 11, is alone). The limit (5,000) and the
+    // pool (6) hold: 1,950 troops and 3 units.
+    let dir = limit_scenario(5000)
+        .file("nodes.csv", "node,kind,pax_per_day\nPOE,airfield,200\n")
+        .file(
+            "sites.csv",
+            "site,zone,node,reception\nSITE_A,east,POE,POE\n",
+        )
+        .write();
+    let check = rotaplan(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    let p = pins(dir.path(), "2027-02-01");
+    let r = solve_with(dir.path(), &["--pin", &p]);
+    assert_eq!(r.code, 3, "{}\n{}", r.stdout, r.stderr);
+    for want in [
+        "nodes.csv:2 lets 200 troops a day arrive at or leave POE (1,400 in a period of 7 days)",
+        "in the period from 2027-02-01 the fixed tours come to 1,950 troops arriving or leaving",
+        "deployed.csv:2 brings 2 FRA mech_bn at SITE_A home, leaving before 2027-02-08 (2 × 650 = 1,300)",
+        "pins.csv:2 pins 1 FRA mech_bn at SITE_A from 2027-02-01 (1 × 650 = 650)",
+        "1,300 + 650 = 1,950 > 1,400",
+    ] {
+        assert!(r.stderr.contains(want), "missing {want:?} in\n{}", r.stderr);
+    }
+    assert!(!dir.path().join("out").exists());
+}
