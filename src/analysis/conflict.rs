@@ -48,6 +48,27 @@ pub fn conflicts(
     full: bool,
 ) -> Result<Vec<String>, Error> {
     let started = Instant::now();
+    let out = find(sc, baseline, hand, time_limit_s, full, started)?;
+    let text = format!(
+        "conflicts of fixed inputs: {} found in {} ms",
+        out.len(),
+        started.elapsed().as_millis()
+    );
+    progress::event(
+        &text,
+        serde_json::json!({"event": "conflicts", "found": out.len(), "ms": started.elapsed().as_millis() as u64}),
+    );
+    Ok(out)
+}
+
+fn find(
+    sc: &Scenario,
+    baseline: Option<&Baseline>,
+    hand: Option<&Hand>,
+    time_limit_s: f64,
+    full: bool,
+    started: Instant,
+) -> Result<Vec<String>, Error> {
     let share = (time_limit_s * budget::CONFLICT_SHARE).max(budget::CONFLICT_MIN_S);
     let left = || share - started.elapsed().as_secs_f64();
     // The written-out form: each hard row holds the tour columns, so the light IIS sees a
@@ -97,15 +118,6 @@ pub fn conflicts(
             }
         }
     }
-    let text = format!(
-        "conflicts of fixed inputs: {} found in {} ms",
-        out.len(),
-        started.elapsed().as_millis()
-    );
-    progress::event(
-        &text,
-        serde_json::json!({"event": "conflicts", "found": out.len(), "ms": started.elapsed().as_millis() as u64}),
-    );
     Ok(out)
 }
 
