@@ -2,7 +2,7 @@
 //! render → write. Kept apart from the command line so batch runs and tests use it as it is; it
 //! reports what went wrong as an [`Error`] and leaves exit codes and wording to `cli`.
 
-use crate::analysis::{bottleneck, explain};
+use crate::analysis::{bottleneck, conflict, explain};
 use crate::base::text::round9;
 use crate::base::{progress, signal, Error};
 use crate::model::{self, Model};
@@ -70,8 +70,15 @@ pub fn solve_scenario(
     progress::phase("build", None);
     let mut m = model::build_with(sc, opts.mode, settings.formulation, baseline, true);
     if let Some(hand) = &settings.hand {
-        model::hand::apply_hand(&mut m, hand)
-            .map_err(|e| Error::Infeasible(format!("{e}\nnothing was solved or written")))?;
+        if let Err(e) = model::hand::apply_hand(&mut m, hand) {
+            let why: String = conflict::unheld(&m, hand)
+                .iter()
+                .map(|s| format!("  {s}\n"))
+                .collect();
+            return Err(Error::Infeasible(format!(
+                "{e}\n{why}nothing was solved or written"
+            )));
+        }
     }
     let build_ms = t0.elapsed().as_millis() as u64;
     report_model(&m, build_ms);
@@ -80,11 +87,30 @@ pub fn solve_scenario(
             "{problem}\nnothing was solved or written"
         )));
     }
+    // Tours held by the planner or a previous plan that overfill a row alone: found in
+    // milliseconds here, rather than after a search that cannot succeed. (Should HiGHS fail
+    // here, the solve goes on and meets the conflict itself.)
+    if m.lp.col_lo.iter().any(|&lo| lo > 0.0) {
+        let list = conflict::conflicts(
+            sc,
+            baseline,
+            settings.hand.as_ref(),
+            opts.time_limit_s,
+            false,
+        )
+        .unwrap_or_default();
+        if !list.is_empty() {
+            return Err(conflicts_error(
+                "the tours held fixed cannot all be kept",
+                &list,
+            ));
+        }
+    }
     let t1 = Instant::now();
     progress::phase("solve", Some(opts.time_limit_s));
     let strategy = strategy::resolve(settings.strategy, opts, &m);
-    let mut solved =
-        search(sc, settings, &m, strategy, mps, baseline, &mut extra).map_err(after_solve)?;
+    let mut solved = search(sc, settings, &m, strategy, mps, baseline, &mut extra)
+        .map_err(|e| after_solve(e, sc, settings, baseline))?;
     let solve_ms = t1.elapsed().as_millis() as u64;
     let t2 = Instant::now();
     let plan = extract(sc, &m, &solved, baseline, &mut extra);
@@ -215,15 +241,37 @@ fn search(
 }
 
 /// A solve that ended without a plan, in the words a planner needs: nothing was written, and
-/// for an infeasible model, why that can only be a conflict of fixed inputs.
-fn after_solve(e: Error) -> Error {
+/// for an infeasible model, which fixed inputs conflict with which hard row (by file:line).
+fn after_solve(e: Error, sc: &Scenario, settings: &Settings, baseline: Option<&Baseline>) -> Error {
     match e {
-        Error::Infeasible(m) => Error::Infeasible(format!(
-            "{m}. Every shortfall is priced, so this means fixed inputs conflict with a hard limit; run `rotaplan check` on the scenario. Nothing was written."
-        )),
+        Error::Infeasible(m) => {
+            progress::phase("conflicts", None);
+            let found = conflict::conflicts(
+                sc,
+                baseline,
+                settings.hand.as_ref(),
+                settings.solve.time_limit_s,
+                true,
+            );
+            match found {
+                Ok(list) if !list.is_empty() => conflicts_error(&m, &list),
+                // The LP relaxation holds (or the search for the rows ran out of time).
+                _ => Error::Infeasible(format!(
+                    "{m}. Every shortfall is priced, so this means fixed inputs conflict with a hard limit, but no single input row could be named (the model with tours in fractions is feasible, or the search ran out of time); run `rotaplan check` on the scenario. Nothing was written."
+                )),
+            }
+        }
         Error::Interrupted => Error::Other(format!("{}. Nothing was written.", Error::Interrupted)),
         other => other.map_message(|m| format!("{m}. Nothing was written.")),
     }
+}
+
+/// Exit 3 naming each conflict of fixed inputs, one line each.
+fn conflicts_error(what: &str, list: &[String]) -> Error {
+    let lines: String = list.iter().map(|s| format!("  {s}\n")).collect();
+    Error::Infeasible(format!(
+        "{what}: fixed inputs overfill a hard limit (every shortfall is priced, so nothing else can):\n{lines}Change one of the rows named and solve again. Nothing was written."
+    ))
 }
 
 /// The part of the objective no decision changes, which the solver's objective leaves out: the

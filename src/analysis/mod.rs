@@ -3,5 +3,6 @@
 
 pub mod ask;
 pub mod bottleneck;
+pub mod conflict;
 pub mod explain;
 pub mod horizon;

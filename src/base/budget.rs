@@ -52,3 +52,9 @@ pub const RELAXATION_ROOM: f64 = 1.5;
 /// Explanations: the what-if re-solves (one relaxation each) share this much of the limit; a
 /// re-solve is started only while what is left exceeds the time the plan's own solve took.
 pub const EXPLAIN_WHAT_IF_SHARE: f64 = 0.2;
+
+/// An infeasible model: naming the conflicting input rows (HiGHS's IIS on the LP) gets this
+/// share of the limit, at least [`CONFLICT_MIN_S`]; the light pass that finds conflicts of fixed
+/// tours takes milliseconds, the full one (anything else) solves LPs.
+pub const CONFLICT_SHARE: f64 = 0.1;
+pub const CONFLICT_MIN_S: f64 = 5.0;

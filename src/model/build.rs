@@ -45,6 +45,7 @@ pub fn build_with<'s>(
         short: Vec::new(),
         initial: Initial::default(),
         net: None,
+        fixed_from: Default::default(),
     };
     m.initial_tours();
     m.tour_variables();

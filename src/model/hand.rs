@@ -2,6 +2,7 @@
 //! exactly those tours, no others) or bounded below by it (`solve --pin`: at least those).
 
 use super::lp::Var;
+use super::origin::Held;
 use super::vars::Model;
 use crate::planfile::hand::{Hand, HandMode};
 use std::collections::BTreeMap;
@@ -13,15 +14,21 @@ use std::collections::BTreeMap;
 pub fn apply_hand(m: &mut Model, hand: &Hand) -> Result<(), String> {
     let sc = m.sc;
     // Units per (nation, unit type, site, start), and the file lines behind each.
-    let mut want: BTreeMap<(usize, usize, usize, usize), (f64, Vec<usize>)> = BTreeMap::new();
+    let mut want: BTreeMap<(usize, usize, usize, usize), (f64, Vec<(usize, f64)>)> =
+        BTreeMap::new();
     for t in &hand.tours {
         let e = want
             .entry((t.nation, t.unit_type, t.site, t.start as usize))
             .or_default();
         e.0 += t.units;
-        e.1.push(t.line);
+        e.1.push((t.line, t.units));
     }
     let mut held = BTreeMap::new();
+    let file = hand.file_name();
+    let how = match hand.mode {
+        HandMode::Fix => Held::Fixed,
+        HandMode::Pin => Held::Pinned,
+    };
     for c in 0..m.lp.num_cols() {
         let Var::Tour { triple, t } = m.lp.var[c] else {
             continue;
@@ -30,6 +37,9 @@ pub fn apply_hand(m: &mut Model, hand: &Hand) -> Result<(), String> {
         let key = (x.nation, x.unit_type, x.site, t as usize);
         let units = want.get(&key).map_or(0.0, |w| w.0);
         held.insert(key, ());
+        for &(line, k) in want.get(&key).map_or(&[][..], |w| &w.1[..]) {
+            m.hold(c as u32, &file, line, k, how);
+        }
         match hand.mode {
             HandMode::Fix => {
                 m.lp.col_lo[c] = units;
@@ -43,7 +53,6 @@ pub fn apply_hand(m: &mut Model, hand: &Hand) -> Result<(), String> {
             }
         }
     }
-    let file = hand.file_name();
     let mut problems = Vec::new();
     for (key, (_, lines)) in &want {
         if held.contains_key(key) {
@@ -64,7 +73,7 @@ pub fn apply_hand(m: &mut Model, hand: &Hand) -> Result<(), String> {
                 sc.nations[n].code
             )
         };
-        for l in lines {
+        for (l, _) in lines {
             problems.push(format!(
                 "{file}:{l}: a tour of {} {} at {} beginning in period {t}: {why}",
                 sc.nations[n].code, sc.unit_types[u].code, sc.sites[s].code

@@ -10,6 +10,7 @@ mod build;
 mod extract;
 pub mod hand;
 pub mod lp;
+pub mod origin;
 mod rotation;
 pub mod size;
 pub mod stability;

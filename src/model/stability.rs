@@ -2,6 +2,7 @@
 //! tour added or removed relative to the baseline. Only used with `solve --previous`.
 
 use super::lp::{RowKind, Var};
+use super::origin::Held;
 use super::vars::Model;
 use crate::planfile::previous::Baseline;
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub fn stability(m: &mut Model, base: &Baseline) {
             }
         }
     }
+    let previous_file = base.dir.join("deployments.csv").display().to_string();
     for (key, &(tr, c)) in &by_key {
         let ci = c as usize;
         match base.planned.get(key) {
@@ -28,6 +30,8 @@ pub fn stability(m: &mut Model, base: &Baseline) {
             Some(&(a, _)) => {
                 if let Some(&pinned) = base.pinned.get(key) {
                     m.lp.col_lo[ci] = m.lp.col_lo[ci].max(pinned);
+                    let line = base.planned.get(key).map_or(0, |p| p.1);
+                    m.hold(c, &previous_file, line, pinned, Held::Frozen);
                 }
                 if penalty > 0.0 {
                     let t = key.3 as u32;

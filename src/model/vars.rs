@@ -83,6 +83,9 @@ pub struct Model<'s> {
     pub initial: Initial,
     /// Sustainment variables (with the network tables).
     pub net: Option<NetVars>,
+    /// The input lines behind tour columns' lower bounds (pins, a fixed plan, frozen tours),
+    /// for naming them when the model cannot be solved (`origin.rs`).
+    pub fixed_from: BTreeMap<Col, Vec<super::origin::Origin>>,
 }
 
 impl<'s> Model<'s> {
@@ -529,7 +532,7 @@ impl Model<'_> {
 
 impl Model<'_> {
     /// The input row behind a column or row, for messages about the model: (file, line).
-    fn source(&self, what: &str, i: usize) -> (&'static str, Option<usize>) {
+    pub fn source(&self, what: &str, i: usize) -> (&'static str, Option<usize>) {
         let sc = self.sc;
         let net = sc.network.as_ref();
         if what == "column" {

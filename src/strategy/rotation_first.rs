@@ -27,7 +27,8 @@ pub fn rotation_first(
     m: &model::Model,
 ) -> Result<Solved, Error> {
     let started = Instant::now();
-    let rotation = model::build_with(sc, opts.mode, form, baseline, false);
+    let mut rotation = model::build_with(sc, opts.mode, form, baseline, false);
+    keep_held_tours(&mut rotation, m);
     if opts.log {
         progress::event(
             &format!(
@@ -101,6 +102,22 @@ fn with_rotation_plan(
         .collect();
     let starts = |triple: u32, t: u32| starts.get(&(triple, t)).copied().unwrap_or(0.0);
     super::fixed::solve_with_tours_fixed(m, starts, opts, bound, started)
+}
+
+/// The planner's pinned tours (`solve --pin`) are bounds on the whole model's tour columns
+/// (`model::hand`); the rotation model, built apart, must hold the same bounds, or its plan
+/// leaves them out and the tours it fixes plus the pins overfill a pool or a limit.
+fn keep_held_tours(rotation: &mut model::Model, m: &model::Model) {
+    let whole: std::collections::HashMap<crate::model::lp::Var, usize> = (0..m.lp.num_cols())
+        .filter(|&c| matches!(m.lp.var[c], crate::model::lp::Var::Tour { .. }))
+        .map(|c| (m.lp.var[c], c))
+        .collect();
+    for c in 0..rotation.lp.num_cols() {
+        if let Some(&w) = whole.get(&rotation.lp.var[c]) {
+            rotation.lp.col_lo[c] = m.lp.col_lo[w];
+            rotation.lp.col_hi[c] = m.lp.col_hi[w];
+        }
+    }
 }
 
 /// The rotation search again, from the plan in hand, with each tour start's cost raised by the
