@@ -52,3 +52,7 @@ pub const RELAXATION_ROOM: f64 = 1.5;
 /// Explanations: the what-if re-solves (one relaxation each) share this much of the limit; a
 /// re-solve is started only while what is left exceeds the time the plan's own solve took.
 pub const EXPLAIN_WHAT_IF_SHARE: f64 = 0.2;
+
+/// The ask (`rotaplan ask`, `solve --ask`): each of its three steps (the plan as offered, the
+/// ask's MIP, the check of each row taken back) gets this share of the limit.
+pub const ASK_STEP_SHARE: f64 = 1.0 / 3.0;
