@@ -365,3 +365,63 @@ fn solve_with_ask_writes_the_ask_beside_the_plan() {
     );
     assert!(!none.join("summary.json").exists());
 }
+
+#[test]
+fn nations_that_have_offered_nothing_yet_can_be_asked_at_the_cheapest_offers_cost() {
+    // Four nations have joined; only AAA (2 inf_bn at 100 a day) and DDD (3 inf_bn at 50 a
+    // day, but caveated out of zone east) have offered. BBB and CCC have no offers.csv row, so
+    // the ask may ask them for any unit type at that type's cheapest offer: inf_bn at DDD's 50
+    // a day (a 28-day tour: 1,400), eng_coy, which nobody offers, at no cost. BBB is caveated
+    // out of zone east too, so only CCC (and AAA) can help at S1.
+    //
+    // Infantry: AAA's 2 tours cover 8 of 12 periods, 4 short; the third tour can be AAA's
+    // (2,800) or CCC's (1,400): CCC, the same one extra unit either way. Engineers: nobody
+    // offers any, 12 short; three tours (starts 0, 4, 8) of three new CCC units close it.
+    // Short before 4 + 12 = 16, after 0; taking CCC's infantry back leaves 4 short again,
+    // its engineers 12.
+    let sc = Scenario::new()
+        .file("scenario.toml", &toml(12, 7, ""))
+        .file("nations.csv", "nation\nAAA\nBBB\nCCC\nDDD\n")
+        .file(
+            "unit_types.csv",
+            "unit_type,domain,role,troops,tour_days,dwell_days\ninf_bn,land,infantry,500,28,56\neng_coy,land,engineering,150,28,56\n",
+        )
+        .file(
+            "offers.csv",
+            "nation,unit_type,units,cost_per_day\nAAA,inf_bn,2,100\nDDD,inf_bn,3,50\n",
+        )
+        .file("sites.csv", "site,zone\nS1,east\n")
+        .file(
+            "requirements.csv",
+            "site,role,required\nS1,infantry,1\nS1,engineering,1\n",
+        )
+        .file(
+            "limits.csv",
+            "nation,zone,domain,max_troops\nBBB,east,land,0\nDDD,east,land,0\n",
+        );
+    let dir = sc.clone().write();
+    let (rows, j) = run_ask(dir.path(), &[]);
+    assert_eq!(
+        rows,
+        vec![
+            row("CCC", "inf_bn", "1", "4"),
+            row("CCC", "eng_coy", "3", "12")
+        ]
+    );
+    assert_eq!(j["role_unit_periods_short_before"].as_f64(), Some(16.0));
+    assert_eq!(j["role_unit_periods_short_after"].as_f64(), Some(0.0));
+    assert_eq!(j["not_offered"], serde_json::json!(["BBB", "CCC"]));
+
+    // CCC's delegation says no infantry: the third infantry tour falls back on AAA, dearer.
+    let dir = sc
+        .file("ask-ceilings.csv", "nation,unit_type,max_units\nCCC,inf_bn,0\n")
+        .write();
+    let (rows, _) = run_ask(dir.path(), &[]);
+    assert_eq!(
+        rows,
+        vec![
+            row("AAA", "inf_bn", "1", "4"),
+            row("CCC", "eng_coy", "3", "12")
+        ]
+    );
+}
