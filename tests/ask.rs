@@ -414,7 +414,10 @@ fn nations_that_have_offered_nothing_yet_can_be_asked_at_the_cheapest_offers_cos
 
     // CCC's delegation says no infantry: the third infantry tour falls back on AAA, dearer.
     let dir = sc
-        .file("ask-ceilings.csv", "nation,unit_type,max_units\nCCC,inf_bn,0\n")
+        .file(
+            "ask-ceilings.csv",
+            "nation,unit_type,max_units\nCCC,inf_bn,0\n",
+        )
         .write();
     let (rows, _) = run_ask(dir.path(), &[]);
     assert_eq!(
