@@ -209,7 +209,10 @@ fn a_plan_with_nothing_short_says_so_and_links_nothing() {
         "<section id=\"why\"><h2>Why short, and what would fix it</h2><p>Nothing is short"
     ));
     assert!(!html.contains("href=\"#why-"));
-    assert!(html.contains("<p>No additional unit would remove any shortfall.</p>"));
+    assert!(html.contains(
+        "<p id=\"ask-story\">As offered, every requirement is covered: there is nothing to ask for.</p>"
+    ));
+    assert!(!html.contains("<table id=\"ask-table\">"));
 }
 
 /// Debian's chromium, when installed (`make deps` installs it).

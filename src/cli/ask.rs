@@ -159,7 +159,11 @@ pub fn text(sc: &Scenario, a: &Ask, out: &Path) -> String {
         }
     );
     if a.rows.is_empty() {
-        t.push_str("  no additional unit would remove any shortfall\n");
+        t.push_str(if a.short_before <= 0.0 {
+            "  nothing is short as offered: nothing to ask for\n"
+        } else {
+            "  no additional unit would remove any shortfall\n"
+        });
     }
     for r in &a.rows {
         t.push_str(&format!(

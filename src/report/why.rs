@@ -79,12 +79,15 @@ pub(crate) fn write_ask(cx: &Ctx, out: &mut String) {
     out.push_str("<section id=\"ask\"><h2>What to ask the conference for</h2>");
     let before = totals["role_unit_periods_short_before"].as_f64();
     let after = totals["role_unit_periods_short_after"].as_f64();
-    if let (Some(b), Some(a)) = (before, after) {
+    let nothing_short = before.is_some_and(|b| b <= 0.0);
+    if nothing_short {
+        out.push_str("<p id=\"ask-story\">As offered, every requirement is covered: there is nothing to ask for.</p>");
+    } else if let (Some(b), Some(a)) = (before, after) {
         let extra: f64 = lines.iter().map(|l| l.units).sum();
         let _ = write!(
             out,
-            "<p id=\"ask-story\">As offered, the force is short by {} role-unit {w}s; with the {} additional unit{} below{}, by {}.{}</p>",
-            num(b),
+            "<p id=\"ask-story\">As offered, the force is short by {}; with the {} additional unit{} below{}, by {}.{}</p>",
+            plural(b, &format!("role-unit {w}")),
             num(extra),
             if extra == 1.0 { "" } else { "s" },
             if totals["status"] == "feasible" {
@@ -105,7 +108,9 @@ pub(crate) fn write_ask(cx: &Ctx, out: &mut String) {
         "<p class=\"note\">The fewest additional units, by nation and unit type, that remove the coverage shortfall, asked only of nations whose caveats and limits let the unit serve where it is short, cheapest first by the offers' own costs. <b>Needed from</b>: the first {w} the plan needs more of that nation's units than it has offered. <b>Removes</b>: the role-unit {w}s that would be short again without that line (checked by a solve; blank when that solve did not finish).</p>"
     );
     if lines.is_empty() {
-        out.push_str("<p>No additional unit would remove any shortfall.</p>");
+        if !nothing_short {
+            out.push_str("<p>No additional unit would remove any shortfall.</p>");
+        }
     } else {
         let not_offered: Vec<&str> = totals["not_offered"]
             .as_array()
@@ -167,14 +172,14 @@ pub(crate) fn write_explanations(cx: &Ctx, out: &mut String) {
     );
     for e in &eps {
         let r = e.rows[0];
-        let (unit, place) = if r.kind == "supply" {
+        let (short, place) = if r.kind == "supply" {
             (
-                "t".to_string(),
+                format!("{} t", num(r.amount)),
                 format!("{} · {} (supply)", r.where_, r.what),
             )
         } else {
             (
-                format!("role-unit {w}s"),
+                plural(r.amount, &format!("role-unit {w}")),
                 format!("{} · {}", r.where_, r.what),
             )
         };
@@ -185,7 +190,7 @@ pub(crate) fn write_explanations(cx: &Ctx, out: &mut String) {
         };
         let _ = write!(
             out,
-            "<div class=\"episode\" id=\"{}\" data-kind=\"{}\" data-where=\"{}\" data-what=\"{}\"><h3><a href=\"#{}\">{}</a>: {}, {} {} short</h3>",
+            "<div class=\"episode\" id=\"{}\" data-kind=\"{}\" data-where=\"{}\" data-what=\"{}\"><h3><a href=\"#{}\">{}</a>: {}, {} short</h3>",
             e.id,
             esc(&r.kind),
             esc(&r.where_),
@@ -193,8 +198,7 @@ pub(crate) fn write_explanations(cx: &Ctx, out: &mut String) {
             e.id,
             esc(&place),
             esc(&when),
-            num(r.amount),
-            esc(&unit)
+            esc(&short)
         );
         out.push_str("<table><tr><th>Cause</th><th>Input</th><th>Why</th><th>What would fix it</th><th>Change in shortfall</th><th>Change in objective</th><th>Checked by</th></tr>");
         for c in e.rows.iter().take(CAUSES_SHOWN) {
@@ -222,6 +226,11 @@ pub(crate) fn write_explanations(cx: &Ctx, out: &mut String) {
         out.push_str("</div>");
     }
     out.push_str("</section>\n");
+}
+
+/// "1 role-unit week", "4 role-unit weeks".
+fn plural(v: f64, what: &str) -> String {
+    format!("{} {what}{}", num(v), if v == 1.0 { "" } else { "s" })
 }
 
 /// A change with its sign: "−4", "+1,200", "0".
