@@ -246,6 +246,15 @@ fn a_bad_ceilings_file_is_an_input_error_naming_each_cell() {
     // no ceiling: row 5 is the first valid one, no duplicate.
     assert!(!r.stderr.contains("ask-ceilings.csv:5"), "{}", r.stderr);
     assert!(!out.exists());
+    // `check` reads the file too when it is in the scenario directory.
+    let c = rotaplan(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(c.code, 2, "{}", c.stdout);
+    assert!(
+        c.stdout
+            .contains("ask-ceilings.csv:2: nation: unknown nation `ZZZ`"),
+        "{}",
+        c.stdout
+    );
     // A missing --ceilings file is an input error too, and so is a flag without a file.
     let r = rotaplan(&[
         "ask",
