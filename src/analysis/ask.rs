@@ -188,7 +188,8 @@ pub fn ask(
         }
     }
     let extras: Vec<f64> = (0..cands.len()).map(extra_of).collect();
-    let left = left_short(sc, &m, &plan, max_extra, ceilings, &extras);
+    let optimal = solved.status == solve::Status::Optimal;
+    let left = left_short(sc, &m, &plan, max_extra, ceilings, &extras, optimal);
     Ok(Ask {
         rows,
         short_before,
@@ -196,7 +197,7 @@ pub fn ask(
         left,
         max_extra,
         not_offered: not_offered(sc),
-        optimal: solved.status == solve::Status::Optimal,
+        optimal,
     })
 }
 
@@ -368,6 +369,7 @@ fn left_short(
     max_extra: u32,
     ceilings: &[Ceiling],
     extras: &[f64],
+    optimal: bool,
 ) -> Vec<Left> {
     let big = m.sc;
     let mut by: BTreeMap<(usize, String), f64> = BTreeMap::new();
@@ -402,8 +404,11 @@ fn left_short(
                 ("not_allowed", "no nation with a unit of the role may serve there (caveats, contingent limits, availability)".to_string())
             } else if !capped.is_empty() {
                 ("ceiling", capped.join("; "))
-            } else {
+            } else if optimal {
                 ("other", "more units would not close it: the contingent limits, max deployed, reception or the tour costs bind".to_string())
+            } else {
+                // Not proven: a longer search may still close some of it.
+                ("other", "not closed by the best ask found within the time limit (not proven: the contingent limits, max deployed, reception or the tour costs may bind, or a longer search may close it)".to_string())
             };
             Left {
                 site,

@@ -270,6 +270,16 @@ fn with_ask(
             format!("the ask: {m}. Nothing was written (solve without --ask for the plan alone).")
         })
     })?;
+    let extra: u32 = a.rows.iter().map(|r| r.units).sum();
+    progress::event(
+        &format!(
+            "ask: {extra} additional unit(s); role-unit-periods short {} as offered, {} with the ask",
+            crate::base::text::fmt_num(a.short_before),
+            crate::base::text::fmt_num(a.short_after)
+        ),
+        serde_json::json!({"event": "ask", "extra_units": extra, "short_before": a.short_before,
+            "short_after": a.short_after, "optimal": a.optimal}),
+    );
     let r = &mut outcome.rendered;
     r.files.extend(super::ask::files(sc, &a, file));
     let mut section = super::ask::json(sc, &a, file);
