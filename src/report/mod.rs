@@ -300,7 +300,7 @@ h3{font-size:14px;margin:12px 0 2px}
 p.note,.note{color:#555;font-size:13px;margin:4px 0}
 nav{position:sticky;top:0;background:#f4f6f9;border-bottom:1px solid #ccd;padding:6px 8px;font-size:13px;z-index:3}
 nav a{margin-right:12px;color:#1b3a6b;text-decoration:none}
-nav label{margin-left:12px}
+nav label{margin-left:12px;white-space:nowrap}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}
 th,td{border:1px solid #d0d4da;padding:3px 7px;text-align:left;vertical-align:middle}
 th{background:#eef1f5}td.nw{white-space:nowrap}td.r{text-align:right;font-variant-numeric:tabular-nums}
