@@ -12,28 +12,12 @@
 
 mod common;
 
-use common::{read_csv, rotaplan, toml, Scenario};
+use common::{chromium, read_csv, rotaplan, Scenario};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn one_nation_site() -> Scenario {
-    Scenario::new()
-        .file("scenario.toml", &toml(12, 7, ""))
-        .file("nations.csv", "nation\nAAA\nBBB\nCCC\n")
-        .file(
-            "unit_types.csv",
-            "unit_type,domain,role,troops,tour_days,dwell_days\ninf_bn,land,infantry,500,28,56\n",
-        )
-        .file(
-            "offers.csv",
-            "nation,unit_type,units\nAAA,inf_bn,2\nBBB,inf_bn,3\nCCC,inf_bn,3\n",
-        )
-        .file("sites.csv", "site,zone\nS1,east\n")
-        .file("requirements.csv", "site,role,required\nS1,infantry,1\n")
-        .file(
-            "limits.csv",
-            "nation,zone,domain,max_troops\nBBB,east,land,0\nCCC,east,land,0\n",
-        )
+    common::one_nation_site("nation,zone,domain,max_troops\nBBB,east,land,0\nCCC,east,land,0\n")
 }
 
 fn solve(dir: &Path, name: &str, more: &[&str]) -> PathBuf {
@@ -213,17 +197,6 @@ fn a_plan_with_nothing_short_says_so_and_links_nothing() {
         "<p id=\"ask-story\">As offered, every requirement is covered: there is nothing to ask for.</p>"
     ));
     assert!(!html.contains("<table id=\"ask-table\">"));
-}
-
-/// Debian's chromium, when installed (`make deps` installs it).
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser"].iter().find_map(|c| {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|d| d.join(c))
-                .find(|p| p.is_file())
-        })
-    })
 }
 
 #[test]
