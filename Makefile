@@ -68,6 +68,12 @@ test-slurm: build
 screenshots: build
 	$(BIN) solve inputs/demo --out outputs/demo --quiet
 	bash scripts/screenshots.sh outputs/demo/report.html docs/img
+	# The ask and the explanations need a shortfall: the demo with frigates GBR 1, FRA 0 and Italy joined, offering nothing yet.
+	rm -rf outputs/demo-ask-inputs && cp -r inputs/demo outputs/demo-ask-inputs
+	sed -i 's/^GBR,frigate,3/GBR,frigate,1/; s/^FRA,frigate,3/FRA,frigate,0/' outputs/demo-ask-inputs/offers.csv
+	echo "ITA,Italy,," >> outputs/demo-ask-inputs/nations.csv
+	$(BIN) solve outputs/demo-ask-inputs --out outputs/demo-ask --quiet --ask
+	SECTIONS="ask:330 why:640" bash scripts/screenshots.sh outputs/demo-ask/report.html docs/img
 
 check-inputs: build
 	@for d in inputs/*/; do $(BIN) check $$d >/dev/null && echo "ok  $$d" || { echo "BAD $$d"; $(BIN) check $$d; exit 1; }; done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes a PNG of each section of a plan report with headless Chromium, offline:
 #   scripts/screenshots.sh REPORT.html OUT_DIR [WIDTH]
-# Each section is shown alone through the report's own `#only=SECTION` switch.
+# Each section is shown alone through the report's own `#only=SECTION` switch; SECTIONS (e.g.
+# "ask:380 why:700") picks other sections and window heights. Sections the report lacks are skipped.
 set -euo pipefail
 report=$(realpath "$1")
 out=$2
@@ -15,9 +16,10 @@ mkdir -p "$out"
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 # section:height of the window in pixels
-for s in header:520 timeline:900 coverage:560 nation-load:600 limits:760 reception:600 network:860 stocks:900 bottlenecks:560; do
+for s in ${SECTIONS:-header:520 timeline:900 coverage:560 nation-load:600 limits:760 reception:600 network:860 stocks:900 bottlenecks:560}; do
   name=${s%%:*}
   height=${s##*:}
+  grep -q "<section id=\"$name\">" "$report" || continue
   "$browser" --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
     --user-data-dir="$profile" --window-size="$width,$height" \

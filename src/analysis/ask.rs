@@ -2,32 +2,53 @@
 //! type, that remove the coverage shortfall (docs/explain.md#the-ask).
 //!
 //! The rotation model (no supply network: the ask is about coverage) is built with every pool
-//! raised by the ceiling, and each offer gets an integer column "extra units" that pays for the
+//! raised by `--max-extra`, and each offer gets an integer column "extra units" that pays for the
 //! raise: its pool rows read `busy − extra ≤ units − busy already`, so a tour beyond the offered
-//! units needs one. An extra unit is priced at half the coverage penalty of one role-unit-period
-//! of its role value at the lowest priority: it is bought whenever it closes at least one period
-//! short, and among plans that close the same shortfall the one with fewer extra units wins;
-//! among those the offers' own costs (the tours' daily and per-tour costs, already in the
-//! objective) choose the cheapest. Caveats, contingent limits, max deployed, reception and the
-//! nations' dates are the scenario's: a unit is asked only where it may serve.
+//! units needs one. Nations that have joined but offered nothing yet get an empty pool of every
+//! unit type, priced like that type's cheapest offer, so they can be asked too. The ceilings
+//! (ask-ceilings.csv) cap the extra units, or their troops, per nation. An extra unit is priced
+//! at half the coverage penalty of one role-unit-period of its role value at the lowest
+//! priority: it is bought whenever it closes at least one period short, and among plans that
+//! close the same shortfall the one with fewer extra units wins; among those the offers' own
+//! costs (the tours' daily and per-tour costs, already in the objective) choose the cheapest.
+//! Caveats, contingent limits, max deployed, reception and the nations' dates are the
+//! scenario's: a unit is asked only where it may serve.
 
+use crate::base::budget::ASK_STEP_SHARE;
 use crate::base::{text::round9, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{self, Formulation, Model};
-use crate::scenario::{Mode, Scenario};
+use crate::scenario::ceilings::Ceiling;
+use crate::scenario::{Mode, Offer, Scenario};
 use crate::solve::{self, SolveOptions};
 use std::collections::BTreeMap;
 
-/// One line of the ask: extra units of one offer.
+/// One line of the ask: extra units of one nation and unit type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AskRow {
-    pub offer: usize,
+    pub nation: usize,
+    pub unit_type: usize,
+    /// The offers.csv row these units add to; `None` for a nation that has offered nothing yet.
+    pub offer: Option<usize>,
     pub units: u32,
     /// First period in which more units of the offer are busy than it has.
     pub needed_from: Option<usize>,
     /// Role-unit-periods short again when this row alone is taken back (the others kept);
     /// `None` when that solve did not finish.
     pub shortfall_removed: Option<f64>,
+}
+
+/// Shortfall the ask cannot close at one site and role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Left {
+    pub site: usize,
+    pub role: String,
+    /// Role-unit-periods still short with the ask.
+    pub amount: f64,
+    /// `no_unit`, `not_allowed`, `ceiling` or `other` (docs/explain.md#the-ask).
+    pub reason: &'static str,
+    /// The reason in words, naming the ceiling row when one binds.
+    pub why: String,
 }
 
 /// The ask and the shortfall before and after it.
@@ -37,69 +58,124 @@ pub struct Ask {
     /// Role-unit-periods short with the offers as they are, and with the ask.
     pub short_before: f64,
     pub short_after: f64,
-    /// Shortfall the ask cannot close, per (site, role): role-unit-periods and why.
-    pub left: Vec<(usize, String, f64, String)>,
-    pub ceiling: u32,
+    pub left: Vec<Left>,
+    /// At most this many extra units per nation and unit type (`--max-extra`).
+    pub max_extra: u32,
+    /// Nations in nations.csv with no offers.csv row: the ask may ask them too.
+    pub not_offered: Vec<usize>,
     /// Whether the ask's MIP was proven optimal (else the best found within the limit).
     pub optimal: bool,
 }
 
-/// Finds the ask: at most `ceiling` extra units per offer, solved within `opts`'s limit
-/// (split between the plan without extras, the ask, and the check of each row).
-pub fn ask(sc: &Scenario, opts: &SolveOptions, ceiling: u32) -> Result<Ask, Error> {
+/// The offers the ask may grow: every offers.csv row as it is, then, for each nation with no
+/// offers.csv row yet, one empty pool per unit type at the cost of that type's cheapest offer
+/// (one tour's daily and per-tour costs; no cost when nobody offers the type). The index into
+/// `sc.offers` goes with each, `None` for the empty pools.
+pub fn candidates(sc: &Scenario) -> Vec<(Offer, Option<usize>)> {
+    let mut out: Vec<(Offer, Option<usize>)> = sc
+        .offers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.clone(), Some(i)))
+        .collect();
+    for n in not_offered(sc) {
+        for (u, ut) in sc.unit_types.iter().enumerate() {
+            let tour_cost = |o: &Offer| o.cost_per_day * ut.tour_days + o.cost_per_tour;
+            let cheapest = sc
+                .offers
+                .iter()
+                .filter(|o| o.unit_type == u)
+                .min_by(|a, b| tour_cost(a).total_cmp(&tour_cost(b)));
+            out.push((
+                Offer {
+                    nation: n,
+                    unit_type: u,
+                    units: 0,
+                    max_deployed: None,
+                    cost_per_day: cheapest.map_or(0.0, |o| o.cost_per_day),
+                    cost_per_tour: cheapest.map_or(0.0, |o| o.cost_per_tour),
+                    line: 0,
+                },
+                None,
+            ));
+        }
+    }
+    out
+}
+
+/// Nations in nations.csv without a single offers.csv row, in nations.csv order.
+pub fn not_offered(sc: &Scenario) -> Vec<usize> {
+    (0..sc.nations.len())
+        .filter(|&n| !sc.offers.iter().any(|o| o.nation == n))
+        .collect()
+}
+
+/// Finds the ask: at most `max_extra` extra units per nation and unit type and within
+/// `ceilings`, solved within `opts`'s limit (split between the plan without extras, the ask,
+/// and the check of each row).
+pub fn ask(
+    sc: &Scenario,
+    opts: &SolveOptions,
+    max_extra: u32,
+    ceilings: &[Ceiling],
+) -> Result<Ask, Error> {
     let opts = SolveOptions {
         mode: Mode::Mip,
         log: false,
         ..opts.clone()
     };
-    let third = SolveOptions {
-        time_limit_s: opts.time_limit_s / 3.0,
+    let step = SolveOptions {
+        time_limit_s: opts.time_limit_s * ASK_STEP_SHARE,
         ..opts.clone()
     };
     let form = Formulation::Expanded;
     // The shortfall as offered.
     let m0 = model::build_with(sc, Mode::Mip, form, None, false);
-    let s0 = solve::solve_plan(&m0.lp, &third, None)?;
+    let s0 = solve::solve_plan(&m0.lp, &step, None)?;
     let short_before = total_short(&model::extract(&m0, &s0.values));
 
+    let cands = candidates(sc);
     let mut big = sc.clone();
-    for off in &mut big.offers {
-        off.units += ceiling;
-    }
+    big.offers = cands
+        .iter()
+        .map(|(o, _)| Offer {
+            units: o.units + max_extra,
+            ..o.clone()
+        })
+        .collect();
     let m = model::build_with(&big, Mode::Mip, form, None, false);
-    let (lp, extra) = with_extra_units(&m, ceiling);
-    let solved = solve::solve_plan(&lp, &third, None)?;
+    let (lp, extra) = with_extra_units(&m, max_extra, ceilings);
+    let solved = solve::solve_plan(&lp, &step, None)?;
     let x = &solved.values;
     let plan = model::extract(&m, &x[..m.lp.num_cols()]);
     let short_after = total_short(&plan);
+    let extra_of = |o: usize| extra[o].map_or(0.0, |c| x[c as usize].round().max(0.0));
     let mut rows = Vec::new();
-    for (o, &c) in extra.iter().enumerate() {
-        let Some(c) = c else { continue };
-        let units = x[c as usize].round().max(0.0) as u32;
+    for (o, (off, row)) in cands.iter().enumerate() {
+        let units = extra_of(o) as u32;
         if units == 0 {
             continue;
         }
         rows.push(AskRow {
-            offer: o,
+            nation: off.nation,
+            unit_type: off.unit_type,
+            offer: *row,
             units,
-            needed_from: needed_from(sc, &m, x, o),
+            needed_from: needed_from(&m, x, o, off.units),
             shortfall_removed: None,
         });
     }
     // What each row does: the ask with that row taken back, the others kept.
     let each = SolveOptions {
-        time_limit_s: (third.time_limit_s / rows.len().max(1) as f64).max(1.0),
+        time_limit_s: (step.time_limit_s / rows.len().max(1) as f64).max(1.0),
         ..opts.clone()
     };
     for r in &mut rows {
         let mut fixed = lp.clone();
-        for (o, &c) in extra.iter().enumerate() {
-            if let Some(c) = c {
-                let v = if o == r.offer {
-                    0.0
-                } else {
-                    x[c as usize].round()
-                };
+        for (o, (off, _)) in cands.iter().enumerate() {
+            if let Some(c) = extra[o] {
+                let mine = off.nation == r.nation && off.unit_type == r.unit_type;
+                let v = if mine { 0.0 } else { extra_of(o) };
                 fixed.col_lo[c as usize] = v;
                 fixed.col_hi[c as usize] = v;
             }
@@ -111,14 +187,17 @@ pub fn ask(sc: &Scenario, opts: &SolveOptions, ceiling: u32) -> Result<Ask, Erro
             }
         }
     }
-    let left = left_short(sc, &m, &plan, ceiling);
+    let extras: Vec<f64> = (0..cands.len()).map(extra_of).collect();
+    let optimal = solved.status == solve::Status::Optimal;
+    let left = left_short(sc, &m, &plan, max_extra, ceilings, &extras, optimal);
     Ok(Ask {
         rows,
         short_before,
         short_after,
         left,
-        ceiling,
-        optimal: solved.status == solve::Status::Optimal,
+        max_extra,
+        not_offered: not_offered(sc),
+        optimal,
     })
 }
 
@@ -126,8 +205,9 @@ fn total_short(p: &crate::plan::Plan) -> f64 {
     round9(p.short.iter().flatten().sum())
 }
 
-/// The model's LP with an "extra units" column per offer with tours, entering its pool rows.
-fn with_extra_units(m: &Model, ceiling: u32) -> (Lp, Vec<Option<u32>>) {
+/// The model's LP with an "extra units" column per offer with tours, entering its pool rows,
+/// and one row per ceiling: its extra units (or their troops) at most the ceiling.
+fn with_extra_units(m: &Model, max_extra: u32, ceilings: &[Ceiling]) -> (Lp, Vec<Option<u32>>) {
     let sc = m.sc;
     let pd = sc.period_days as f64;
     // The cheapest role-unit-period of shortfall: half of it per role value buys a unit.
@@ -158,7 +238,7 @@ fn with_extra_units(m: &Model, ceiling: u32) -> (Lp, Vec<Option<u32>>) {
                 t: u32::MAX,
             },
             0.0,
-            ceiling as f64,
+            max_extra as f64,
             0.5 * min_pen * rv,
             true,
         );
@@ -172,17 +252,43 @@ fn with_extra_units(m: &Model, ceiling: u32) -> (Lp, Vec<Option<u32>>) {
         if let RowKind::Pool { offer, .. } = m.lp.row_kind[r] {
             if let Some(c) = extra[offer as usize] {
                 buf.push((c, -1.0));
-                hi -= ceiling as f64;
+                hi -= max_extra as f64;
             }
         }
         lp.row(m.lp.row_kind[r], lo, hi, &buf);
     }
+    for (i, ceil) in ceilings.iter().enumerate() {
+        // Tagged as a limit in a period that does not exist: only this LP has these rows.
+        let kind = RowKind::ContingentLimit {
+            limit: u32::MAX - i as u32,
+            t: u32::MAX,
+        };
+        let covered: Vec<(u32, f64)> = sc
+            .offers
+            .iter()
+            .enumerate()
+            .filter(|(_, off)| ceil.covers(off.nation, off.unit_type))
+            .filter_map(|(o, off)| {
+                extra[o].map(|c| (c, sc.unit_types[off.unit_type].troops as f64))
+            })
+            .collect();
+        if covered.is_empty() {
+            continue;
+        }
+        if let Some(units) = ceil.max_units {
+            let e: Vec<(u32, f64)> = covered.iter().map(|&(c, _)| (c, 1.0)).collect();
+            lp.row(kind, f64::NEG_INFINITY, units as f64, &e);
+        }
+        if let Some(troops) = ceil.max_troops {
+            lp.row(kind, f64::NEG_INFINITY, troops, &covered);
+        }
+    }
     (lp, extra)
 }
 
-/// The first period in which the plan keeps more units of offer `o` busy than it offers.
-fn needed_from(sc: &Scenario, m: &Model, x: &[f64], o: usize) -> Option<usize> {
-    let offered = sc.offers[o].units as f64;
+/// The first period in which the plan keeps more units of offer `o` busy than the `offered`.
+fn needed_from(m: &Model, x: &[f64], o: usize, offered: u32) -> Option<usize> {
+    let offered = offered as f64;
     (0..m.lp.num_rows()).find_map(|r| match m.lp.row_kind[r] {
         RowKind::Pool { offer, t } if offer as usize == o => {
             let busy: f64 =
@@ -196,13 +302,76 @@ fn needed_from(sc: &Scenario, m: &Model, x: &[f64], o: usize) -> Option<usize> {
     })
 }
 
-/// Shortfall the ask leaves, per (site, role), with the reason in words.
+/// Why one more unit of candidate `o` (extra units `extras[o]` already) may not be asked:
+/// the `--max-extra` cap or a ceiling row with no room left, in words.
+fn ceiling_reached(
+    sc: &Scenario,
+    o: usize,
+    max_extra: u32,
+    ceilings: &[Ceiling],
+    extras: &[f64],
+) -> Option<String> {
+    let off = &sc.offers[o];
+    let nation = &sc.nations[off.nation].code;
+    let unit = &sc.unit_types[off.unit_type];
+    for ceil in ceilings
+        .iter()
+        .filter(|c| c.covers(off.nation, off.unit_type))
+    {
+        let (units, troops) = sc
+            .offers
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| ceil.covers(x.nation, x.unit_type))
+            .fold((0.0, 0.0), |(u, t), (i, x)| {
+                (
+                    u + extras[i],
+                    t + extras[i] * sc.unit_types[x.unit_type].troops as f64,
+                )
+            });
+        let of = match ceil.unit_type {
+            Some(u) => format!("{nation} {}", sc.unit_types[u].code),
+            None => nation.clone(),
+        };
+        if let Some(max) = ceil.max_units {
+            if units + 1.0 > max as f64 + 1e-6 {
+                return Some(format!(
+                    "the ceiling {}:{} ({of}: at most {max} more unit{}) is reached",
+                    ceil.file,
+                    ceil.line,
+                    if max == 1 { "" } else { "s" }
+                ));
+            }
+        }
+        if let Some(max) = ceil.max_troops {
+            if troops + unit.troops as f64 > max + 1e-6 {
+                return Some(format!(
+                    "the ceiling {}:{} ({of}: at most {} more troops) leaves no room for one more {} of {} troops",
+                    ceil.file, ceil.line, crate::base::text::fmt_num(max), unit.code, unit.troops
+                ));
+            }
+        }
+    }
+    (extras[o] + 1.0 > max_extra as f64 + 1e-6).then(|| {
+        format!(
+            "{nation} is already asked for {max_extra} more {} (the most per nation and unit type, --max-extra)",
+            unit.code
+        )
+    })
+}
+
+/// Shortfall the ask leaves, per (site, role), with the reason. `m` is the model with every
+/// candidate (its scenario's offers are the candidates), `extras` their extra units.
 fn left_short(
     sc: &Scenario,
     m: &Model,
     plan: &crate::plan::Plan,
-    ceiling: u32,
-) -> Vec<(usize, String, f64, String)> {
+    max_extra: u32,
+    ceilings: &[Ceiling],
+    extras: &[f64],
+    optimal: bool,
+) -> Vec<Left> {
+    let big = m.sc;
     let mut by: BTreeMap<(usize, String), f64> = BTreeMap::new();
     for (i, r) in sc.requirements.iter().enumerate() {
         let s: f64 = plan.short[i].iter().sum();
@@ -212,19 +381,42 @@ fn left_short(
     }
     by.into_iter()
         .map(|((site, role), amount)| {
-            let eligible = m.triples.iter().any(|x| {
-                x.site == site && sc.unit_types[x.unit_type].role == role && x.x.iter().any(Option::is_some)
-            });
-            let why = if !sc.unit_types.iter().any(|u| u.role == role) {
-                format!("no unit type has the role {role}")
-            } else if !eligible {
-                "no nation offering a unit with the role may serve there (caveats, contingent limits, availability)".to_string()
+            // Candidates whose units could serve there at some time.
+            let mut eligible: Vec<usize> = m
+                .triples
+                .iter()
+                .filter(|x| {
+                    x.site == site
+                        && big.unit_types[x.unit_type].role == role
+                        && x.x.iter().any(Option::is_some)
+                })
+                .map(|x| x.offer)
+                .collect();
+            eligible.sort_unstable();
+            eligible.dedup();
+            let capped: Vec<String> = eligible
+                .iter()
+                .filter_map(|&o| ceiling_reached(big, o, max_extra, ceilings, extras))
+                .collect();
+            let (reason, why) = if !sc.unit_types.iter().any(|u| u.role == role) {
+                ("no_unit", format!("no unit type has the role {role}"))
+            } else if eligible.is_empty() {
+                ("not_allowed", "no nation with a unit of the role may serve there (caveats, contingent limits, availability)".to_string())
+            } else if !capped.is_empty() {
+                ("ceiling", capped.join("; "))
+            } else if optimal {
+                ("other", "more units would not close it: the contingent limits, max deployed, reception or the tour costs bind".to_string())
             } else {
-                format!(
-                    "more units would not close it: the contingent limits, max deployed, reception or the tour costs bind, or the ceiling of {ceiling} extra units per offer is reached"
-                )
+                // Not proven: a longer search may still close some of it.
+                ("other", "not closed by the best ask found within the time limit (not proven: the contingent limits, max deployed, reception or the tour costs may bind, or a longer search may close it)".to_string())
             };
-            (site, role, round9(amount), why)
+            Left {
+                site,
+                role,
+                amount: round9(amount),
+                reason,
+                why,
+            }
         })
         .collect()
 }

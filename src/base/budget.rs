@@ -58,3 +58,7 @@ pub const EXPLAIN_WHAT_IF_SHARE: f64 = 0.2;
 /// tours takes milliseconds, the full one (anything else) solves LPs.
 pub const CONFLICT_SHARE: f64 = 0.1;
 pub const CONFLICT_MIN_S: f64 = 5.0;
+
+/// The ask (`rotaplan ask`, `solve --ask`): each of its three steps (the plan as offered, the
+/// ask's MIP, the check of each row taken back) gets this share of the limit.
+pub const ASK_STEP_SHARE: f64 = 1.0 / 3.0;

@@ -22,6 +22,15 @@ pub fn run(dir: &Path) -> i32 {
             }
         }
     }
+    // The ask's ceilings, when the directory has them: read by the ask only, checked here too.
+    if let Some(sc) = &out.scenario {
+        let file = dir.join(crate::scenario::ceilings::FILE);
+        if file.is_file() {
+            if let Err(d) = crate::scenario::ceilings::load(&file, sc) {
+                out.diags.extend(d);
+            }
+        }
+    }
     for d in &out.diags.items {
         println!("{d}");
     }

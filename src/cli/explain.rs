@@ -4,7 +4,7 @@
 
 use super::exit;
 use crate::base::text::{fmt_num, thousands};
-use crate::planfile::explanations::{read_explanations, ExplanationRow};
+use crate::planfile::explanations::{cause_words, read_explanations, ExplanationRow};
 use std::path::Path;
 
 /// Runs the command; returns the exit code.
@@ -114,25 +114,6 @@ pub fn sentences(rows: &[&ExplanationRow], plan_has_none: bool) -> String {
         s.push('\n');
     }
     s
-}
-
-/// A cause of the fixed vocabulary in a planner's words.
-fn cause_words(cause: &str) -> &str {
-    match cause {
-        "pool" => "pool exhausted",
-        "max_deployed" => "most deployed at once",
-        "limit" => "contingent limit or caveat",
-        "availability" => "nation not available",
-        "reception" => "reception full",
-        "no_unit" => "no unit has the role",
-        "penalty" => "weights: cheaper to stay short",
-        "not_found" => "search stopped early",
-        "arc" => "arc full",
-        "depot" => "depot output exhausted",
-        "storage" => "storage full",
-        "unreachable" => "no route",
-        other => other,
-    }
 }
 
 /// ` → …` with the change in the episode and the objective, and how it was found.

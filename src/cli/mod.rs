@@ -102,6 +102,15 @@ enum Command {
         /// Keep the tours listed in FILE (deployments.csv columns) and optimise around them (docs/explain.md).
         #[arg(long, conflicts_with = "previous")]
         pin: Option<PathBuf>,
+        /// Also write the ask (ask.csv, ask.json: the fewest additional units that remove the coverage shortfall) beside the plan.
+        #[arg(long, conflicts_with_all = ["fix", "pin"])]
+        ask: bool,
+        /// With --ask: at most this many additional units per nation and unit type.
+        #[arg(long = "max-extra", requires = "ask", default_value_t = 5)]
+        max_extra: u32,
+        /// With --ask: the per-nation ceilings (default: ask-ceilings.csv in the scenario directory, if any).
+        #[arg(long, requires = "ask")]
+        ceilings: Option<PathBuf>,
     },
     /// Solve variants of a scenario side by side, in parallel or in shards (exit 0 all solved, 1 some failed, 2 input error).
     Batch(batch::BatchArgs),
@@ -137,9 +146,12 @@ enum Command {
         /// Output directory (default outputs/<scenario name>-ask).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// At most this many additional units per offer (nation and unit type).
+        /// At most this many additional units per nation and unit type.
         #[arg(long = "max-extra", default_value_t = 5)]
         max_extra: u32,
+        /// Per-nation ceilings on the ask (default: ask-ceilings.csv in the scenario directory, if any).
+        #[arg(long)]
+        ceilings: Option<PathBuf>,
         /// Solver time limit in seconds (default: the scenario's).
         #[arg(long = "time-limit", value_parser = parse_positive)]
         time_limit: Option<f64>,
@@ -223,6 +235,9 @@ pub fn main() -> ExitCode {
             log_format,
             fix,
             pin,
+            ask,
+            max_extra,
+            ceilings,
         } => {
             let ov = crate::settings::Overrides {
                 mode,
@@ -249,6 +264,10 @@ pub fn main() -> ExitCode {
                     hand: fix
                         .map(|p| (p, crate::planfile::hand::HandMode::Fix))
                         .or(pin.map(|p| (p, crate::planfile::hand::HandMode::Pin))),
+                    ask: ask.then_some(solve::AskArgs {
+                        max_extra,
+                        ceilings,
+                    }),
                 }),
             }
         }
@@ -266,8 +285,9 @@ pub fn main() -> ExitCode {
             scenario,
             out,
             max_extra,
+            ceilings,
             time_limit,
-        } => ask::run(&scenario, out, max_extra, time_limit),
+        } => ask::run(&scenario, out, max_extra, ceilings.as_deref(), time_limit),
         Command::Explain { out, where_, what } => {
             explain::run(&out, where_.as_deref(), what.as_deref())
         }

@@ -32,6 +32,14 @@ pub struct Args {
     pub xlsx: bool,
     /// Tours from the planner's hand: `--fix` or `--pin` and the path given.
     pub hand: Option<(PathBuf, HandMode)>,
+    /// `--ask`: the ask written beside the plan, with its options.
+    pub ask: Option<AskArgs>,
+}
+
+/// `solve --ask`'s options (those of `rotaplan ask`).
+pub struct AskArgs {
+    pub max_extra: u32,
+    pub ceilings: Option<PathBuf>,
 }
 
 /// Chooses how progress is shown: JSON for schedulers, nothing with `--quiet`, an updating line
@@ -101,6 +109,14 @@ pub fn run(a: &Args) -> i32 {
             Err(e) => return fail(&e),
         }
     }
+    // The ceilings are read before any solver time is spent, so a bad row costs nothing.
+    let ask_ceilings = match &a.ask {
+        None => None,
+        Some(ask) => match super::ask::load_ceilings(&a.scenario, ask.ceilings.as_deref(), &sc) {
+            Ok(c) => Some(c),
+            Err(e) => return fail(&e),
+        },
+    };
     if settings.rolling.is_some() && baseline.is_some() {
         return fail(&Error::Input(
             "--previous cannot be combined with a rolling horizon yet: solve the nightly rerun in one model; nothing was solved or written".to_string(),
@@ -123,6 +139,13 @@ pub fn run(a: &Args) -> i32 {
     let mut options = pipeline::options_json(&settings, a.previous.as_deref());
     if let Some(hand) = &settings.hand {
         options["hand"] = super::hand::fingerprint(hand);
+    }
+    if let (Some(ask), Some((file, _))) = (&a.ask, &ask_ceilings) {
+        // A plan written without its ask is not current for a run that asks for one.
+        options["ask"] = serde_json::json!({
+            "max_extra": ask.max_extra,
+            "ceilings_sha256": file.as_deref().map(sha256_of),
+        });
     }
     // A plan written without its workbook is not current for a run that asks for one.
     let has_xlsx = !sc.output.xlsx || out.join("plan.xlsx").is_file();
@@ -160,6 +183,20 @@ pub fn run(a: &Args) -> i32 {
             .summary
             .extra
             .insert("hand".to_string(), section);
+    }
+    let mut ask_text = None;
+    if let (Some(ask), Some((file, rows))) = (&a.ask, &ask_ceilings) {
+        match with_ask(
+            &sc,
+            &settings,
+            ask.max_extra,
+            file.as_deref(),
+            rows,
+            &mut outcome,
+        ) {
+            Ok(a) => ask_text = Some(super::ask::text(&sc, &a, &out)),
+            Err(e) => return fail(&e),
+        }
     }
     let tw = Instant::now();
     if let Err(e) = pipeline::write(&out, &mut outcome, tw) {
@@ -209,5 +246,61 @@ pub fn run(a: &Args) -> i32 {
     if let Some(section) = outcome.rendered.summary.extra.get("hand") {
         print!("{}", super::hand::line(section));
     }
+    if let Some(t) = ask_text {
+        print!("{t}");
+    }
     exit::OK
+}
+
+/// `--ask`: finds the ask (its own solves, within the same time limit again) and adds ask.csv
+/// and ask.json to the plan's files, a short `ask` section to summary.json, and the ask to
+/// report.html (drawn again), so all land in the plan's one atomic write. An ask that finds no
+/// plan fails the run: nothing is written.
+fn with_ask(
+    sc: &crate::scenario::Scenario,
+    settings: &Settings,
+    max_extra: u32,
+    file: Option<&Path>,
+    ceilings: &[crate::scenario::ceilings::Ceiling],
+    outcome: &mut pipeline::Outcome,
+) -> Result<crate::analysis::ask::Ask, Error> {
+    progress::phase("ask", Some(settings.solve.time_limit_s));
+    let a = crate::analysis::ask::ask(sc, &settings.solve, max_extra, ceilings).map_err(|e| {
+        e.map_message(|m| {
+            format!("the ask: {m}. Nothing was written (solve without --ask for the plan alone).")
+        })
+    })?;
+    let extra: u32 = a.rows.iter().map(|r| r.units).sum();
+    progress::event(
+        &format!(
+            "ask: {extra} additional unit(s); role-unit-periods short {} as offered, {} with the ask",
+            crate::base::text::fmt_num(a.short_before),
+            crate::base::text::fmt_num(a.short_after)
+        ),
+        serde_json::json!({"event": "ask", "extra_units": extra, "short_before": a.short_before,
+            "short_after": a.short_after, "optimal": a.optimal}),
+    );
+    let r = &mut outcome.rendered;
+    r.files.extend(super::ask::files(sc, &a, file));
+    let mut section = super::ask::json(sc, &a, file);
+    if let Some(obj) = section.as_object_mut() {
+        obj.remove("scenario");
+        obj.remove("input_hash");
+    }
+    r.summary.extra.insert("ask".to_string(), section);
+    crate::report::attach(sc, r);
+    Ok(a)
+}
+
+/// SHA-256 of a file's bytes in hex (empty when it cannot be read).
+fn sha256_of(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    std::fs::read(path)
+        .map(|b| {
+            Sha256::digest(&b)
+                .iter()
+                .map(|x| format!("{x:02x}"))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -42,6 +42,25 @@ pub const COLUMNS: [&str; 13] = [
     "basis",
 ];
 
+/// A cause of the fixed vocabulary in a planner's words (`explain` and the report say it so).
+pub fn cause_words(cause: &str) -> &str {
+    match cause {
+        "pool" => "pool exhausted",
+        "max_deployed" => "most deployed at once",
+        "limit" => "contingent limit or caveat",
+        "availability" => "nation not available",
+        "reception" => "reception full",
+        "no_unit" => "no unit has the role",
+        "penalty" => "weights: cheaper to stay short",
+        "not_found" => "search stopped early",
+        "arc" => "arc full",
+        "depot" => "depot output exhausted",
+        "storage" => "storage full",
+        "unreachable" => "no route",
+        other => other,
+    }
+}
+
 /// Reads `out/explanations.csv`; `Err` lists every problem as `file:line: column: message`.
 pub fn read_explanations(out: &Path) -> Result<Vec<ExplanationRow>, Diags> {
     let mut d = Diags::default();

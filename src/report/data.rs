@@ -4,6 +4,7 @@
 //! (`;` separators, BOM) reads the same, and a bad cell is named by file, line and column.
 
 use crate::base::diag::Diags;
+use crate::planfile::explanations::ExplanationRow;
 use crate::scenario::table::{parse_date, parse_number, Row, Table};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -85,6 +86,15 @@ pub struct Bottleneck {
     pub basis: String,
 }
 
+/// One row of ask.csv (written by `rotaplan ask` or `solve --ask`).
+pub struct AskLine {
+    pub nation: String,
+    pub unit_type: String,
+    pub units: f64,
+    pub needed_from: String,
+    pub shortfall_removed: Option<f64>,
+}
+
 /// A plan as its files say it.
 pub struct PlanData {
     pub summary: serde_json::Value,
@@ -96,6 +106,10 @@ pub struct PlanData {
     pub flows: Vec<Flow>,
     pub stocks: Vec<Stock>,
     pub bottlenecks: Vec<Bottleneck>,
+    /// explanations.csv, as written (empty when absent or when nothing is short).
+    pub explanations: Vec<ExplanationRow>,
+    /// ask.csv when the plan has one, with ask.json (or summary.json's `ask`) for the totals.
+    pub ask: Option<(Vec<AskLine>, serde_json::Value)>,
     /// Whether the plan has a supply network part (flows.csv present).
     pub has_network: bool,
 }
@@ -381,6 +395,63 @@ pub fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<PlanData, String> {
         }
     }
 
+    let mut explanations = Vec::new();
+    if let Some(t) = table(
+        files,
+        "explanations.csv",
+        &crate::planfile::explanations::COLUMNS,
+        false,
+    )? {
+        let c = Cells { t: &t };
+        for r in &t.rows {
+            explanations.push(ExplanationRow {
+                line: r.line,
+                kind: c.s(r, "kind"),
+                where_: c.s(r, "where"),
+                what: c.s(r, "what"),
+                from: c.s(r, "from"),
+                to: c.s(r, "to"),
+                amount: c.num(r, "amount")?,
+                cause: c.s(r, "cause"),
+                input: c.s(r, "input"),
+                detail: c.s(r, "detail"),
+                what_if: c.s(r, "what_if"),
+                amount_change: c.opt_num(r, "amount_change")?,
+                objective_change: c.opt_num(r, "objective_change")?,
+                basis: c.s(r, "basis"),
+            });
+        }
+    }
+
+    let mut ask = None;
+    let cols = [
+        "nation",
+        "unit_type",
+        "units",
+        "needed_from",
+        "shortfall_removed",
+    ];
+    if let Some(t) = table(files, "ask.csv", &cols, false)? {
+        let c = Cells { t: &t };
+        let mut lines = Vec::new();
+        for r in &t.rows {
+            lines.push(AskLine {
+                nation: c.s(r, "nation"),
+                unit_type: c.s(r, "unit_type"),
+                units: c.num(r, "units")?,
+                needed_from: c.s(r, "needed_from"),
+                shortfall_removed: c.opt_num(r, "shortfall_removed")?,
+            });
+        }
+        let totals = match files.get("ask.json") {
+            Some(b) => serde_json::from_slice(b).map_err(|e| {
+                format!("ask.json:{}:{}: not valid JSON: {e}", e.line(), e.column())
+            })?,
+            None => summary["ask"].clone(),
+        };
+        ask = Some((lines, totals));
+    }
+
     Ok(PlanData {
         summary,
         tours,
@@ -391,6 +462,8 @@ pub fn read(files: &BTreeMap<String, Vec<u8>>) -> Result<PlanData, String> {
         flows,
         stocks,
         bottlenecks,
+        explanations,
+        ask,
         has_network,
     })
 }

@@ -47,11 +47,16 @@ pub(crate) fn write(cx: &Ctx, out: &mut String) {
 
     let _ = write!(
         out,
-        "<nav class=\"noprint\"><a href=\"#header\">Summary</a><a href=\"#timeline\">Rotation</a>\
-         <a href=\"#coverage\">Coverage</a><a href=\"#nation-load\">Nation load</a>\
+        "<nav class=\"noprint\"><a href=\"#header\">Summary</a>{}<a href=\"#timeline\">Rotation</a>\
+         <a href=\"#coverage\">Coverage</a><a href=\"#why\">Why short</a><a href=\"#nation-load\">Nation load</a>\
          <a href=\"#limits\">Limits and pools</a><a href=\"#reception\">Reception</a>\
          <a href=\"#network\">Supply network</a><a href=\"#stocks\">Stocks</a>\
-         <a href=\"#bottlenecks\">Bottlenecks</a><span class=\"filters\" style=\"display:none\">"
+         <a href=\"#bottlenecks\">Bottlenecks</a><span class=\"filters\" style=\"display:none\">",
+        if cx.d.ask.is_some() {
+            "<a href=\"#ask\">Ask</a>"
+        } else {
+            ""
+        }
     );
     let sites: BTreeSet<&str> =
         cx.d.coverage

@@ -16,6 +16,7 @@ mod header;
 mod network;
 pub mod svg;
 mod timeline;
+mod why;
 
 use crate::base::text::fmt_num;
 use crate::scenario::Scenario;
@@ -213,8 +214,10 @@ pub fn render_plan(sc: &Scenario, files: &BTreeMap<String, Vec<u8>>) -> Result<S
 
     let mut body = String::new();
     header::write(&cx, &mut body);
+    why::write_ask(&cx, &mut body);
     timeline::write_timeline(&cx, &mut body);
     timeline::write_coverage(&cx, &mut body);
+    why::write_explanations(&cx, &mut body);
     charts::write_nation_load(&cx, &mut body);
     charts::write_limits(&cx, &mut body);
     charts::write_reception(&cx, &mut body);
@@ -275,7 +278,7 @@ fn warn(why: &str) {
 }
 
 /// Files of a plan directory the report reads.
-pub const PLAN_FILES: [&str; 9] = [
+pub const PLAN_FILES: [&str; 12] = [
     "summary.json",
     "deployments.csv",
     "coverage.csv",
@@ -285,6 +288,9 @@ pub const PLAN_FILES: [&str; 9] = [
     "flows.csv",
     "stocks.csv",
     "bottlenecks.csv",
+    "explanations.csv",
+    "ask.csv",
+    "ask.json",
 ];
 
 const STYLE: &str = r#"
@@ -294,7 +300,7 @@ h3{font-size:14px;margin:12px 0 2px}
 p.note,.note{color:#555;font-size:13px;margin:4px 0}
 nav{position:sticky;top:0;background:#f4f6f9;border-bottom:1px solid #ccd;padding:6px 8px;font-size:13px;z-index:3}
 nav a{margin-right:12px;color:#1b3a6b;text-decoration:none}
-nav label{margin-left:12px}
+nav label{margin-left:12px;white-space:nowrap}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}
 th,td{border:1px solid #d0d4da;padding:3px 7px;text-align:left;vertical-align:middle}
 th{background:#eef1f5}td.nw{white-space:nowrap}td.r{text-align:right;font-variant-numeric:tabular-nums}
@@ -309,7 +315,9 @@ svg .tick{stroke:#888}
 .axis-wrap{position:sticky;top:30px;background:#fff;z-index:2;border-bottom:1px solid #ccc}
 .blk{border-bottom:1px solid #eee}
 rect.tour{stroke:#fff;stroke-width:.5}rect.rip{fill:#fff;fill-opacity:.6;pointer-events:none}
-rect.short{stroke:#fff;stroke-width:.3}
+rect.short{stroke:#fff;stroke-width:.3}a rect.short:hover,a rect.strip-short:hover{stroke:#000;stroke-width:1}
+.episode{scroll-margin-top:40px;border-left:4px solid transparent;padding-left:6px}.episode:target{border-left-color:#b2182b;background:#fdf1ef}
+.episode h3 a{color:inherit}
 .dim{opacity:.12}
 .grid3{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:8px}
 .card{border:1px solid #dde;padding:4px 6px;break-inside:avoid}

@@ -140,7 +140,16 @@ fn site_title(cx: &Ctx, code: &str) -> String {
     }
 }
 
+/// A short cell or strip, as a link to its episode's explanation when it has one.
+fn linked(el: El, why: Option<&str>) -> El {
+    match why {
+        Some(id) => El::new("a").a("href", format!("#{id}")).kid(el),
+        None => el,
+    }
+}
+
 pub(crate) fn write_timeline(cx: &Ctx, out: &mut String) {
+    let anchors = super::why::Anchors::new(cx);
     let grid = coverage_grid(cx);
     let lanes = lanes(cx);
     let _ = write!(
@@ -228,18 +237,26 @@ pub(crate) fn write_timeline(cx: &Ctx, out: &mut String) {
                     } else {
                         ("#b8c9dc", "met")
                     };
-                    lane.push(
-                        svg::rect(cx.xt(t0), sy, cx.xt(t1) - cx.xt(t0), STRIP - 1.0)
-                            .a("fill", fill)
-                            .title(format!(
-                                "{site} · {r}: requirement {what} from {} to {} (required {}, covered {}{})",
-                                cx.date(t0),
-                                cx.sc.period_start(t1 as i64) - chrono::Duration::days(1),
-                                num(c.0),
-                                num(c.1),
-                                if state == 2 { format!(", short {}", num(c.2)) } else { String::new() }
-                            )),
-                    );
+                    let why = if state == 2 {
+                        anchors.get(&site, r, &cx.date(t0))
+                    } else {
+                        None
+                    };
+                    let mut strip = svg::rect(cx.xt(t0), sy, cx.xt(t1) - cx.xt(t0), STRIP - 1.0)
+                        .a("fill", fill)
+                        .title(format!(
+                            "{site} · {r}: requirement {what} from {} to {} (required {}, covered {}{}){}",
+                            cx.date(t0),
+                            cx.sc.period_start(t1 as i64) - chrono::Duration::days(1),
+                            num(c.0),
+                            num(c.1),
+                            if state == 2 { format!(", short {}", num(c.2)) } else { String::new() },
+                            if why.is_some() { ". Click for why it is short and what would fix it." } else { "" }
+                        ));
+                    if state == 2 {
+                        strip = strip.a("class", "strip-short");
+                    }
+                    lane.push(linked(strip, why));
                 }
             }
             body.push(lane);
@@ -340,7 +357,7 @@ pub(crate) fn write_coverage(cx: &Ctx, out: &mut String) {
     let short_cells = cx.d.coverage.iter().filter(|c| c.shortfall > 0.0).count();
     let _ = write!(
         out,
-        "<section id=\"coverage\"><h2>Coverage</h2><p class=\"note\">Each row is a site and role, each column a {}. Blue: required and covered; pale: nothing required; red: short (dark red when nothing of the requirement is covered). Hover a red cell for the tours that were there. {} short cells in all.</p>",
+        "<section id=\"coverage\"><h2>Coverage</h2><p class=\"note\">Each row is a site and role, each column a {}. Blue: required and covered; pale: nothing required; red: short (dark red when nothing of the requirement is covered). Hover a red cell for the tours that were there; click it for why it is short and what would fix it. {} short cells in all.</p>",
         cx.period_word(),
         short_cells
     );
@@ -349,6 +366,7 @@ pub(crate) fn write_coverage(cx: &Ctx, out: &mut String) {
     cx.axis(18.0).write(out);
     out.push_str("</div>");
     const CELL: f64 = 13.0;
+    let anchors = super::why::Anchors::new(cx);
     let sites = site_order(&grid, &lanes);
     for site in sites {
         let rows: Vec<(&(String, String), &Vec<Option<(f64, f64, f64)>>)> =
@@ -367,25 +385,23 @@ pub(crate) fn write_coverage(cx: &Ctx, out: &mut String) {
                     for t in t0..t1 {
                         let (req, covd, short) = cov[t].unwrap_or((0.0, 0.0, 0.0));
                         let there = tours_there(cx, lanes.get(&(site.clone(), r.clone())), t);
-                        s.push(
-                            svg::rect(cx.xt(t), y, cx.xt(t + 1) - cx.xt(t), CELL - 1.0)
-                                .a("class", "short")
-                                .a("data-site", &site)
-                                .a("data-role", r)
-                                .a("data-period", cx.date(t))
-                                .a(
-                                    "fill",
-                                    if covd <= 0.0 { "#b2182b" } else { "#fc8d59" },
-                                )
-                                .title(format!(
-                                    "{site} · {r}, {} of {}: required {}, covered {}, short {}. Tours there: {there}",
-                                    cx.period_word(),
-                                    cx.date(t),
-                                    num(req),
-                                    num(covd),
-                                    num(short)
-                                )),
-                        );
+                        let why = anchors.get(&site, r, &cx.date(t));
+                        let cell = svg::rect(cx.xt(t), y, cx.xt(t + 1) - cx.xt(t), CELL - 1.0)
+                            .a("class", "short")
+                            .a("data-site", &site)
+                            .a("data-role", r)
+                            .a("data-period", cx.date(t))
+                            .a("fill", if covd <= 0.0 { "#b2182b" } else { "#fc8d59" })
+                            .title(format!(
+                                "{site} · {r}, {} of {}: required {}, covered {}, short {}. Tours there: {there}{}",
+                                cx.period_word(),
+                                cx.date(t),
+                                num(req),
+                                num(covd),
+                                num(short),
+                                if why.is_some() { ". Click for why it is short and what would fix it." } else { "" }
+                            ));
+                        s.push(linked(cell, why));
                     }
                 } else {
                     let fill = if state == 1 { "#9ecae1" } else { "#f3f3f3" };

@@ -3,6 +3,7 @@
 //! After [`load`] succeeds every reference is an index, every duration is in periods, and every
 //! rule of docs/inputs.md that concerns inputs alone has been checked, so later stages never re-validate.
 
+pub mod ceilings;
 mod load;
 pub mod rolling;
 pub mod table;

@@ -167,3 +167,35 @@ pub fn copy(src: &Path) -> tempfile::TempDir {
     }
     dir
 }
+
+/// A site only one nation may serve (tests/ask.rs, tests/report_why.rs): one role-unit of
+/// infantry at S1 (zone east) over 12 weekly periods; inf_bn tours 28 days with 56 of dwell, so
+/// a unit tours once in the horizon. AAA offers 2 (offers.csv:2), BBB and CCC 3 each; `limits`
+/// is limits.csv (caveats keeping nations out of zone east).
+pub fn one_nation_site(limits: &str) -> Scenario {
+    Scenario::new()
+        .file("scenario.toml", &toml(12, 7, ""))
+        .file("nations.csv", "nation\nAAA\nBBB\nCCC\n")
+        .file(
+            "unit_types.csv",
+            "unit_type,domain,role,troops,tour_days,dwell_days\ninf_bn,land,infantry,500,28,56\n",
+        )
+        .file(
+            "offers.csv",
+            "nation,unit_type,units\nAAA,inf_bn,2\nBBB,inf_bn,3\nCCC,inf_bn,3\n",
+        )
+        .file("sites.csv", "site,zone\nS1,east\n")
+        .file("requirements.csv", "site,role,required\nS1,infantry,1\n")
+        .file("limits.csv", limits)
+}
+
+/// Debian's chromium, when installed (`make deps` installs it).
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser"].iter().find_map(|c| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|d| d.join(c))
+                .find(|p| p.is_file())
+        })
+    })
+}
