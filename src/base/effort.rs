@@ -19,9 +19,12 @@ pub const RESTRICTED_MIPS_PER_UNIT: f64 = 25.0;
 pub const RESTRICTED_MIP_NODES: u32 = 1_000;
 /// Restricted MIPs of the search with sustainment-raised tour costs, per unit.
 pub const SUSTAINMENT_MIPS_PER_UNIT: f64 = 10.0;
-/// Nodes per unit for a branch and bound on a whole model: HiGHS's on everything (strategy
-/// `mip`, and what-if re-solves) and the last step of the rotation search.
+/// Nodes per unit for HiGHS's branch and bound on a whole model (strategy `mip`, what-if
+/// re-solves).
 pub const WHOLE_MIP_NODES_PER_UNIT: f64 = 5_000.0;
+/// Nodes per unit for the last step of the rotation search, the whole rotation MIP from the
+/// best plan: with presolve off its nodes are slow (docs/performance.md#effort).
+pub const LAST_MIP_NODES_PER_UNIT: f64 = 200.0;
 /// Simplex iterations per unit for an LP relaxation (the rotation relaxation, the sustainment
 /// bound's, the bottleneck step's); interior-point iterations per unit likewise.
 pub const SIMPLEX_ITERATIONS_PER_UNIT: f64 = 400_000.0;

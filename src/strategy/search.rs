@@ -778,7 +778,7 @@ pub fn search(
     let last = match &opts.effort {
         Some(e) => (!done(&best) && lp.nonzeros() < CUMULATIVE_FROM_NONZEROS && !e.past_deadline())
             .then(|| SolveOptions {
-                work: WorkLimits::nodes(e.highs_count(effort::WHOLE_MIP_NODES_PER_UNIT)),
+                work: WorkLimits::nodes(e.highs_count(effort::LAST_MIP_NODES_PER_UNIT)),
                 ..sub_opts(e.seconds_left())
             }),
         None => (pace.left() > 1.0).then(|| sub_opts(pace.left())),
