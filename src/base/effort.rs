@@ -23,8 +23,10 @@ pub const SUSTAINMENT_MIPS_PER_UNIT: f64 = 10.0;
 /// re-solves).
 pub const WHOLE_MIP_NODES_PER_UNIT: f64 = 5_000.0;
 /// Nodes per unit for the last step of the rotation search, the whole rotation MIP from the
-/// best plan: with presolve off its nodes are slow (docs/performance.md#effort).
+/// best plan, run under an effort only up to [`LAST_MIP_UP_TO_NONZEROS`]: with presolve off its
+/// root alone (LP, cuts, heuristics) took minutes at coalition size (docs/performance.md#effort).
 pub const LAST_MIP_NODES_PER_UNIT: f64 = 200.0;
+pub const LAST_MIP_UP_TO_NONZEROS: usize = 1_000_000;
 /// Simplex iterations per unit for an LP relaxation (the rotation relaxation, the sustainment
 /// bound's, the bottleneck step's); interior-point iterations per unit likewise.
 pub const SIMPLEX_ITERATIONS_PER_UNIT: f64 = 400_000.0;

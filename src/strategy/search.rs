@@ -774,13 +774,15 @@ pub fn search(
     // improve the plan, and its proven bound (presolve off, see `solve::solve_from`) may lie
     // above the relaxation's.
     // Under an effort it runs to a node count, once the count of restricted MIPs is spent or
-    // every neighbourhood is, and only below the size whose root LP takes minutes by simplex.
+    // every neighbourhood is, and only on models small enough for its root to be quick.
     let last = match &opts.effort {
-        Some(e) => (!done(&best) && lp.nonzeros() < CUMULATIVE_FROM_NONZEROS && !e.past_deadline())
-            .then(|| SolveOptions {
-                work: WorkLimits::nodes(e.highs_count(effort::LAST_MIP_NODES_PER_UNIT)),
-                ..sub_opts(e.seconds_left())
-            }),
+        Some(e) => {
+            (!done(&best) && lp.nonzeros() <= effort::LAST_MIP_UP_TO_NONZEROS && !e.past_deadline())
+                .then(|| SolveOptions {
+                    work: WorkLimits::nodes(e.highs_count(effort::LAST_MIP_NODES_PER_UNIT)),
+                    ..sub_opts(e.seconds_left())
+                })
+        }
         None => (pace.left() > 1.0).then(|| sub_opts(pace.left())),
     };
     if let Some(last_opts) = last {
