@@ -188,7 +188,7 @@ pub(crate) fn parse_effort(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(v),
         _ => Err(format!(
-            "expected units of effort, a number > 0 (1 is about a minute's work on a large scenario), got `{s}`"
+            "expected units of effort, a number > 0 (1 is about a minute and a half's work on frontline-100k), got `{s}`"
         )),
     }
 }
