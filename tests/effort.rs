@@ -104,7 +104,9 @@ fn small_generated(dir: &Path) -> PathBuf {
 fn demo_reruns_byte_identical_under_an_effort() {
     let demo = copy(Path::new("inputs/demo"));
     let work = tempfile::tempdir().expect("temp dir");
-    let s = twice_identical(demo.path(), work.path(), &["--effort", "1"]);
+    // With the workbook too: plan.xlsx is compared byte for byte like the CSVs.
+    let s = twice_identical(demo.path(), work.path(), &["--effort", "1", "--xlsx"]);
+    assert!(work.path().join("run-1").join("plan.xlsx").is_file());
     assert_eq!(num(&s, &["options", "effort"]), 1.0);
     assert_eq!(num(&s, &["effort", "units"]), 1.0);
 }
