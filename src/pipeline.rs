@@ -123,6 +123,9 @@ pub fn solve_scenario(
     }
     let explained = explain(&m, &plan, &solved, settings, baseline.is_some());
     extra.insert("explanations".to_string(), explain::json(&explained));
+    if let Some(e) = &opts.effort {
+        extra.insert("effort".to_string(), effort_json(e));
+    }
     let timings = Timings {
         load: load_ms,
         build: build_ms,
@@ -425,6 +428,17 @@ fn explain(
     explain::explain(m, plan, solved, &settings.solve, how)
 }
 
+/// summary.json's `effort`: the units, and whether the time limit stopped a step before its
+/// work was done (then the plan is not reproducible: the clock, not the work, decided it).
+fn effort_json(e: &crate::base::effort::Effort) -> serde_json::Value {
+    let stopped = e.time_stopped();
+    serde_json::json!({
+        "units": e.units,
+        "stopped_by_time_limit": stopped,
+        "reproducible": !stopped,
+    })
+}
+
 /// Serialises the summary and writes every file atomically into `out`.
 pub fn write(out: &Path, outcome: &mut Outcome, write_started: Instant) -> Result<(), Error> {
     // A signal during the analysis after the solve (bottlenecks, explanations) stops the run
@@ -467,7 +481,7 @@ pub fn options_json(settings: &Settings, previous: Option<&Path>) -> serde_json:
             .collect::<String>(),
         Err(_) => String::new(),
     });
-    serde_json::json!({
+    let mut options = serde_json::json!({
         "mode": opts.mode.as_str(),
         "time_limit_s": opts.time_limit_s,
         "mip_gap": opts.mip_gap,
@@ -476,7 +490,12 @@ pub fn options_json(settings: &Settings, previous: Option<&Path>) -> serde_json:
         "strategy": settings.strategy.as_str(),
         "rolling": settings.rolling.map(|r| serde_json::json!({"window": r.window, "step": r.step})),
         "previous_plan_sha256": prev,
-    })
+    });
+    // Only when set, so the options of plans bounded by time read as they always have.
+    if let Some(e) = &opts.effort {
+        options["effort"] = serde_json::json!(e.units);
+    }
+    options
 }
 
 /// Whether `out` already holds a plan of exactly these inputs, options and rotaplan version.

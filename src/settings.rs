@@ -1,6 +1,7 @@
 //! Every setting of a solve, resolved once: command-line flags over scenario.toml over the
 //! defaults, checked against the scenario, so no later step looks at flags or the file again.
 
+use crate::base::effort::{Effort, WorkLimits};
 use crate::base::Error;
 use crate::model::Formulation;
 use crate::planfile::hand::Hand;
@@ -19,6 +20,8 @@ pub struct Overrides {
     pub strategy: Option<Strategy>,
     pub rolling_window: Option<usize>,
     pub rolling_step: Option<usize>,
+    /// `--effort`: units of work instead of the time limit (`base::effort`).
+    pub effort: Option<f64>,
 }
 
 /// A solve's settings after overrides and defaults.
@@ -62,9 +65,10 @@ pub fn formulation(sc: &Scenario, ov: &Overrides) -> Formulation {
 
 /// What the solver is told, after overrides; `log`: report this solve's progress.
 pub fn solve_options(sc: &Scenario, ov: &Overrides, log: bool) -> SolveOptions {
+    let time_limit_s = ov.time_limit_s.unwrap_or(sc.solver.time_limit_s);
     SolveOptions {
         mode: ov.mode.unwrap_or(sc.solver.mode),
-        time_limit_s: ov.time_limit_s.unwrap_or(sc.solver.time_limit_s),
+        time_limit_s,
         mip_gap: ov.mip_gap.unwrap_or(sc.solver.mip_gap),
         threads: ov.threads.unwrap_or(sc.solver.threads),
         log,
@@ -72,6 +76,11 @@ pub fn solve_options(sc: &Scenario, ov: &Overrides, log: bool) -> SolveOptions {
         // written-out one (docs/performance.md).
         lp_solver: (formulation(sc, ov) == Formulation::Aggregated).then_some("ipm"),
         heuristic_effort: sc.solver.heuristic_effort,
+        effort: ov
+            .effort
+            .or(sc.solver.effort)
+            .map(|units| Effort::new(units, time_limit_s)),
+        work: WorkLimits::default(),
     }
 }
 

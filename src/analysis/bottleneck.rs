@@ -7,6 +7,7 @@
 //! of tour starts (pools, limits, reception) have no useful dual once the tours are fixed, so for
 //! those the LP relaxation's duals are used, and the `basis` column says so.
 
+use crate::base::effort::WorkLimits;
 use crate::base::text::{fmt_num, Csv};
 use crate::base::{budget, progress, Error};
 use crate::model::lp::{RowKind, Var};
@@ -36,7 +37,7 @@ fn rotation_relaxation_duals(
     );
     let opts = SolveOptions {
         lp_solver: None,
-        time_limit_s: seconds,
+        time_limit_s: opts.effort.as_ref().map_or(seconds, |e| e.seconds_left()),
         ..opts.clone()
     };
     let relaxed = solve::solve(&rotation.lp, &opts, None).ok()?;
@@ -113,6 +114,15 @@ pub fn find(
         mode: Mode::Lp,
         time_limit_s: share,
         ..opts.clone()
+    };
+    // Under an effort each LP here stops at an iteration count, not at a share of the clock.
+    let quiet = match &opts.effort {
+        Some(e) => SolveOptions {
+            time_limit_s: e.seconds_left(),
+            work: WorkLimits::relaxation(e),
+            ..quiet
+        },
+        None => quiet,
     };
     let (network_duals, rotation_duals, relaxation, basis_rot) = if m.mode == Mode::Lp {
         let d = solved.row_duals.clone().zip(solved.col_duals.clone());

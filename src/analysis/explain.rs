@@ -12,6 +12,7 @@
 //! the pool, the limit raised by one unit's troops, …) within a share of the time limit, so the
 //! change in the episode's amount and the objective is a solver's number, not a dual's guess.
 
+use crate::base::effort::{self, WorkLimits};
 use crate::base::text::{fmt_num, thousands, Csv};
 use crate::base::{budget, progress, signal, Error};
 use crate::model::lp::{RowKind, Var};
@@ -1010,12 +1011,20 @@ fn what_ifs(
             _ => None,
         })
         .collect();
+    // Under an effort the what-ifs are a count, each stopping at a node count: no clock.
+    let mut count_left = opts
+        .effort
+        .as_ref()
+        .map(|e| e.count(effort::WHAT_IFS_PER_UNIT));
     for i in order {
-        let left = share - started.elapsed().as_secs_f64();
+        let left = match &opts.effort {
+            Some(e) => e.seconds_left(),
+            None => share - started.elapsed().as_secs_f64(),
+        };
         // The plan's own solve is the best guess of how long a whole re-solve takes.
         let around = match how {
             ReSolve::AroundPlan(_) => true,
-            _ => solved.seconds > left,
+            _ => opts.effort.is_none() && solved.seconds > left,
         };
         // Around the plan, a coverage episode is re-planned at its site; a supply one only in
         // the network (every tour kept).
@@ -1026,7 +1035,17 @@ fn what_ifs(
         };
         let key = format!("{}|{scope:?}", rows[i].what_if);
         if !done.contains_key(&key) && stop.is_none() {
-            if left <= 0.0 {
+            if let Some(e) = opts.effort.as_ref().filter(|e| e.past_deadline()) {
+                e.note_time_stop();
+                stop = Some("the time limit was reached".to_string());
+            } else if count_left == Some(0) {
+                stop = Some(format!(
+                    "the effort's what-if re-solves ({}) were used up",
+                    opts.effort
+                        .as_ref()
+                        .map_or(0, |e| e.count(effort::WHAT_IFS_PER_UNIT))
+                ));
+            } else if left <= 0.0 {
                 stop = Some(format!(
                     "the what-if share of the time limit ({} s) was used up",
                     fmt_num(share)
@@ -1055,8 +1074,17 @@ fn what_ifs(
                         }
                     }
                 }
+                if let Some(n) = &mut count_left {
+                    *n -= 1;
+                }
                 let o2 = SolveOptions {
                     time_limit_s: left,
+                    work: match &opts.effort {
+                        Some(e) => {
+                            WorkLimits::nodes(e.highs_count(effort::WHOLE_MIP_NODES_PER_UNIT))
+                        }
+                        None => WorkLimits::default(),
+                    },
                     log: false,
                     // One site's tours alone make a small MIP: solved to the optimum, so the
                     // change is not lost in a gap measured on the whole plan's objective.

@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod cellsafe;
 pub mod diag;
+pub mod effort;
 pub mod error;
 pub mod inputlimits;
 pub mod number;

@@ -59,6 +59,9 @@ pub struct BatchArgs {
     /// Solver time limit per variant, seconds.
     #[arg(long = "time-limit")]
     pub time_limit: Option<f64>,
+    /// Bound every variant's solve by work, not time (`solve --effort`): reruns give the same plans.
+    #[arg(long, value_parser = super::parse_effort)]
+    pub effort: Option<f64>,
     /// Wall-clock seconds a variant's process may run before it is stopped and reported as
     /// `timed_out` (default: none). Covers a solve that does not return within its --time-limit.
     #[arg(long = "variant-timeout", value_parser = super::lifeline::parse_timeout)]
@@ -708,6 +711,9 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job, model_gb: Option<f64>) -> Ro
     }
     if let Some(t) = args.time_limit {
         cmd.arg("--time-limit").arg(t.to_string());
+    }
+    if let Some(e) = args.effort {
+        cmd.arg("--effort").arg(e.to_string());
     }
     if let Some(g) = args.gap {
         cmd.arg("--gap").arg(g.to_string());

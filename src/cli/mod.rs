@@ -51,6 +51,9 @@ enum Command {
         /// Solver time limit in seconds.
         #[arg(long = "time-limit", value_parser = parse_positive)]
         time_limit: Option<f64>,
+        /// Bound the solve by work, not time: same inputs, same plan (docs/performance.md#effort); the time limit stays as a safety stop.
+        #[arg(long, value_parser = parse_effort)]
+        effort: Option<f64>,
         /// Relative MIP gap at which to stop.
         #[arg(long, value_parser = parse_nonneg)]
         gap: Option<f64>,
@@ -193,6 +196,15 @@ fn parse_positive(s: &str) -> Result<f64, String> {
     }
 }
 
+pub(crate) fn parse_effort(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(v),
+        _ => Err(format!(
+            "expected units of effort, a number > 0 (1 is about a minute and a half's work on frontline-100k), got `{s}`"
+        )),
+    }
+}
+
 fn parse_nonneg(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
@@ -218,6 +230,7 @@ pub fn main() -> ExitCode {
             out,
             mode,
             time_limit,
+            effort,
             gap,
             threads,
             quiet,
@@ -248,6 +261,7 @@ pub fn main() -> ExitCode {
                 strategy,
                 rolling_window: rolling_window.map(|w| w as usize),
                 rolling_step: rolling_step.map(|s| s as usize),
+                effort,
             };
             match solve::init_progress(quiet, log_format == "json", verbose, solver_log.as_deref())
             {

@@ -203,11 +203,26 @@ pub fn run(a: &Args) -> i32 {
         return fail(&e);
     }
     let s = &outcome.rendered.summary;
+    let effort = settings.solve.effort.as_ref();
     if s.status == "feasible" {
-        let msg = format!("stopped at a limit before proving optimality: the best plan found is written (status feasible, gap {:.2}%)", s.gap * 100.0);
+        let limit = match effort {
+            Some(e) if !e.time_stopped() => format!("its effort ({})", e.units),
+            _ => "a limit".to_string(),
+        };
+        let msg = format!("stopped at {limit} before proving optimality: the best plan found is written (status feasible, gap {:.2}%)", s.gap * 100.0);
         progress::event(
             &msg,
             serde_json::json!({"event": "limit", "message": msg, "gap": s.gap}),
+        );
+    }
+    if let Some(e) = effort.filter(|e| e.time_stopped()) {
+        let msg = format!(
+            "warning: the time limit ({} s) stopped the solve before its effort ({}) was done: this plan may differ from a rerun's; raise --time-limit for a reproducible plan",
+            settings.solve.time_limit_s, e.units
+        );
+        progress::event(
+            &msg,
+            serde_json::json!({"event": "warning", "step": "effort", "message": msg}),
         );
     }
     if progress::json() {
@@ -248,6 +263,16 @@ pub fn run(a: &Args) -> i32 {
     }
     if let Some(t) = ask_text {
         print!("{t}");
+    }
+    if let Some(e) = effort {
+        if e.time_stopped() {
+            println!("  effort {}: NOT reproducible: the time limit ({} s) stopped the solve first (summary.json: effort.stopped_by_time_limit)", e.units, settings.solve.time_limit_s);
+        } else {
+            println!(
+                "  effort {}: reproducible: the same inputs and options give the same plan",
+                e.units
+            );
+        }
     }
     exit::OK
 }

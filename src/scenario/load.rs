@@ -394,6 +394,7 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
             heuristic_effort: 0.3,
             rolling_window: None,
             rolling_step: None,
+            effort: None,
         },
         stability: Stability {
             freeze_days: 28.0,
@@ -528,6 +529,15 @@ fn read_toml(bytes: Option<&Vec<u8>>, d: &mut Diags) -> Header {
                             _ => {
                                 sub_err("solver", sk, format!("expected seconds > 0, got {sv}"), d)
                             }
+                        },
+                        "effort" => match float(sv) {
+                            Some(x) if x > 0.0 && x.is_finite() => h.solver.effort = Some(x),
+                            _ => sub_err(
+                                "solver",
+                                sk,
+                                format!("expected units of effort > 0, got {sv}"),
+                                d,
+                            ),
                         },
                         "mip_gap" => match float(sv) {
                             Some(x) if x >= 0.0 => h.solver.mip_gap = x,

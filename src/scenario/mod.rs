@@ -125,6 +125,8 @@ pub struct SolverSettings {
     pub rolling_window: Option<usize>,
     /// Rolling horizon: periods committed per window (`None`: the window less the longest tour).
     pub rolling_step: Option<usize>,
+    /// Units of work instead of the time limit (`--effort`; `None`: bounded by time).
+    pub effort: Option<f64>,
 }
 
 /// A contributing nation and the window in which it may start new tours.

@@ -67,6 +67,9 @@ pub fn render(sc: &Scenario) -> BTreeMap<String, Vec<u8>> {
     let _ = writeln!(t, "time_limit_s = {}", toml_float(sc.solver.time_limit_s));
     let _ = writeln!(t, "mip_gap = {}", toml_float(sc.solver.mip_gap));
     let _ = writeln!(t, "threads = {}", sc.solver.threads);
+    if let Some(e) = sc.solver.effort {
+        let _ = writeln!(t, "effort = {}", toml_float(e));
+    }
     let _ = writeln!(t, "\n[stability]");
     let _ = writeln!(t, "freeze_days = {}", toml_float(sc.stability.freeze_days));
     let _ = writeln!(

@@ -7,6 +7,7 @@
 
 pub mod iis;
 
+use crate::base::effort::{Effort, WorkLimits};
 use crate::base::signal::interrupted;
 use crate::base::Error;
 use crate::base::{budget, progress};
@@ -35,6 +36,10 @@ pub struct SolveOptions {
     /// Share of MIP effort HiGHS spends on primal heuristics (its default 0.05 often finds no
     /// good plan on rotation models; 0.3 measured best: docs/performance.md).
     pub heuristic_effort: f64,
+    /// `--effort`: the run is bounded by work, not time (`base::effort`); `None`: by time.
+    pub effort: Option<Effort>,
+    /// Work limits of this one call, set by the step that makes it (only under an effort).
+    pub work: WorkLimits,
 }
 
 /// `Optimal`: proven within the requested gap. `Feasible`: stopped by a limit with a plan in hand.
@@ -135,6 +140,16 @@ fn apply_options(
                 .map_err(opt_err("solver"))?;
         }
     }
+    let limits = [
+        ("simplex_iteration_limit", opts.work.simplex_iterations),
+        ("ipm_iteration_limit", opts.work.ipm_iterations),
+        ("mip_max_nodes", opts.work.mip_nodes.filter(|_| integer)),
+    ];
+    for (name, value) in limits {
+        if let Some(v) = value {
+            model.try_set_option(name, v).map_err(opt_err(name))?;
+        }
+    }
     // Determinism: one fixed random seed (HiGHS's default, set explicitly).
     model
         .try_set_option("random_seed", 0)
@@ -183,6 +198,14 @@ fn solve_with_callbacks(
         .map_err(|e| Error::Other(format!("HiGHS failed while solving: {e:?}")))?;
     drop(data);
     Ok(solved)
+}
+
+/// Under an effort, a solve stopped by the clock rather than its work limits makes the run's
+/// plan not reproducible: noted on the effort.
+fn note_time_stop(opts: &SolveOptions, status: HighsModelStatus) {
+    if let (Some(e), HighsModelStatus::ReachedTimeLimit) = (&opts.effort, status) {
+        e.note_time_stop();
+    }
 }
 
 /// Relative gap of `upper` over `lower` (0 when both are 0).
@@ -375,6 +398,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
 
     let solved = solve_with_callbacks(model, opts, started, true)?;
     let status = solved.status();
+    note_time_stop(opts, status);
     // Read the solution status as a plain integer: the binding's typed accessor panics on
     // values it does not know (HiGHS reports -1 in some end states).
     let has_solution = solved.int_info_value(c"primal_solution_status").ok()
@@ -554,6 +578,7 @@ pub fn solve_from(
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| Error::Other(format!("HiGHS refused the start: {e:?}")))?;
     let solved = solve_with_callbacks(model, opts, started, false)?;
+    note_time_stop(opts, solved.status());
     let has_solution = solved.int_info_value(c"primal_solution_status").ok()
         == Some(HighsSolutionStatus::Feasible as i64);
     let status = match solved.status() {

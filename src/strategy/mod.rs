@@ -11,6 +11,7 @@ pub mod search;
 
 pub use crate::scenario::Strategy;
 
+use crate::base::effort::{self, WorkLimits};
 use crate::base::Error;
 use crate::model::{Formulation, Model};
 use crate::planfile::previous::Baseline;
@@ -63,6 +64,13 @@ pub fn solve_model(
             solve::write_model(&m.lp, true, req)?;
         }
         rotation_first::rotation_first(sc, opts, form, baseline, m)
+    } else if let Some(e) = opts.effort.as_ref().filter(|_| opts.mode == Mode::Mip) {
+        // Under an effort HiGHS's branch and bound stops at a node count, not the clock.
+        let bounded = SolveOptions {
+            work: WorkLimits::nodes(e.highs_count(effort::WHOLE_MIP_NODES_PER_UNIT)),
+            ..opts.clone()
+        };
+        solve::solve_plan(&m.lp, &bounded, mps)
     } else {
         solve::solve_plan(&m.lp, opts, mps)
     }

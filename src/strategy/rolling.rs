@@ -77,7 +77,17 @@ pub fn solve(
         let wopts = SolveOptions {
             time_limit_s: (left / (count - i) as f64).max(budget::WINDOW_MIN_S),
             log: false,
+            // Under an effort the windows divide its work evenly, each as a solve of its own
+            // (with the whole limit left as its safety stop).
+            effort: opts.effort.as_ref().map(|e| e.share(1.0 / count as f64)),
             ..opts.clone()
+        };
+        let wopts = match &wopts.effort {
+            Some(e) => SolveOptions {
+                time_limit_s: e.seconds_left(),
+                ..wopts.clone()
+            },
+            None => wopts,
         };
         let t0 = Instant::now();
         let r = super::solve_model(&wsc, &wopts, form, None, &wm, strategy, None)?;

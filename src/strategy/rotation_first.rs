@@ -3,7 +3,7 @@
 //! fixed, a bound that counts sustainment ([`super::bound`]) and a second search that sees it.
 
 use super::{bound, search};
-use crate::base::{budget, progress, Error};
+use crate::base::{budget, effort, progress, Error};
 use crate::model::lp::Var;
 use crate::model::{self, Formulation};
 use crate::planfile::previous::Baseline;
@@ -140,11 +140,20 @@ fn sustainment_search(
     let t = Instant::now();
     let end = opts.time_limit_s - budget::FIXED_TOURS_LP_ROOM * fixed_seconds - 1.0;
     let seconds = end - started.elapsed().as_secs_f64();
-    if seconds
-        < (budget::SUSTAINMENT_SEARCH_MIN_SHARE * opts.time_limit_s)
-            .max(budget::SUSTAINMENT_SEARCH_MIN_S)
-    {
-        return Ok(());
+    // Under an effort it always runs, for a count of restricted MIPs of its own.
+    match &opts.effort {
+        Some(e) if e.past_deadline() => {
+            e.note_time_stop();
+            return Ok(());
+        }
+        Some(_) => {}
+        None if seconds
+            < (budget::SUSTAINMENT_SEARCH_MIN_SHARE * opts.time_limit_s)
+                .max(budget::SUSTAINMENT_SEARCH_MIN_S) =>
+        {
+            return Ok(())
+        }
+        None => {}
     }
     let mut costed = rotation.clone();
     costed.lp.cost = tangent.costs;
@@ -152,9 +161,9 @@ fn sustainment_search(
         log: false,
         ..opts.clone()
     };
-    let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds);
-    let (found, stats) =
-        search::search(&costed, &tangent.relaxation, &quiet, deadline, Some(plan))?;
+    let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds.max(0.0));
+    let until = search::Until::new(deadline, opts, effort::SUSTAINMENT_MIPS_PER_UNIT);
+    let (found, stats) = search::search(&costed, &tangent.relaxation, &quiet, until, Some(plan))?;
     let same = (0..plan.len()).all(|c| {
         !matches!(rotation.lp.var[c], Var::Tour { .. })
             || found.values[c].round() == plan[c].round()
@@ -203,7 +212,17 @@ fn sustainment_bound(
             progress::event(&text, event);
         }
     };
-    if left < budget::RELAXATION_ROOM * first.seconds + 1.0 {
+    // Under an effort it is tried when the first relaxation was the quick kind (simplex on the
+    // written-out form), or the effort is large enough to pay for another slow one.
+    let skip = match &opts.effort {
+        Some(e) => {
+            let by_simplex = rotation.form == Formulation::Expanded
+                && rotation.lp.nonzeros() < search::CUMULATIVE_FROM_NONZEROS;
+            !by_simplex && e.units < effort::SLOW_RELAXATION_AGAIN_FROM_UNITS
+        }
+        None => left < budget::RELAXATION_ROOM * first.seconds + 1.0,
+    };
+    if skip {
         say(
             format!("sustainment bound: skipped ({left:.1} s left; the rotation relaxation took {:.1} s)", first.seconds),
             serde_json::json!({"event": "bound", "step": "sustainment", "skipped": true}),

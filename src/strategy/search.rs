@@ -9,6 +9,7 @@
 //!
 //! Why it is built this way, and what it achieves at each size: docs/performance.md#strategies.
 
+use crate::base::effort::{self, Effort, WorkLimits};
 use crate::base::{budget, progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
@@ -348,11 +349,17 @@ pub fn relax_lp(
     opts: &SolveOptions,
     seconds: f64,
 ) -> Result<Relaxation, Error> {
+    // Under an effort the relaxation stops at an iteration count; the clock is the safety stop.
+    let (seconds, work) = match &opts.effort {
+        Some(e) => (e.seconds_left(), WorkLimits::relaxation(e)),
+        None => (seconds, WorkLimits::default()),
+    };
     let lp_opts = |solver: &'static str| SolveOptions {
         mode: Mode::Lp,
         log: false,
         time_limit_s: seconds.max(0.1),
         lp_solver: Some(solver),
+        work,
         ..opts.clone()
     };
     match form {
@@ -539,7 +546,74 @@ fn restricted_mip(
 const NEAR_SHARE: f64 = 0.1;
 const BLOCK_SHARE: f64 = 0.1;
 
-/// Searches for a whole plan of the rotation model near its relaxation, until `deadline`:
+/// When a search stops: at `deadline` in a run bounded by time; under an effort after `mips`
+/// restricted MIPs, with `deadline` (the time limit) only as a safety stop.
+#[derive(Debug, Clone)]
+pub struct Until {
+    pub deadline: Instant,
+    pub mips: Option<u64>,
+}
+
+impl Until {
+    /// Until `deadline`, or under `opts`'s effort `per_unit` restricted MIPs per unit.
+    pub fn new(deadline: Instant, opts: &SolveOptions, per_unit: f64) -> Until {
+        match &opts.effort {
+            Some(e) => Until {
+                deadline: e.deadline(),
+                mips: Some(e.count(per_unit)),
+            },
+            None => Until {
+                deadline,
+                mips: None,
+            },
+        }
+    }
+}
+
+/// The search's pace: time left, or restricted MIPs left under an effort.
+struct Pace<'a> {
+    until: Until,
+    effort: Option<&'a Effort>,
+}
+
+impl Pace<'_> {
+    fn left(&self) -> f64 {
+        self.until
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    }
+
+    /// Whether another solve may start: by time, while more than `min_s` is left; under an
+    /// effort, while its count lasts (the clock passing the time limit first is noted).
+    fn may_start(&self, min_s: f64) -> bool {
+        match (self.until.mips, self.effort) {
+            (Some(n), Some(e)) => {
+                if n > 0 && e.past_deadline() {
+                    e.note_time_stop();
+                }
+                n > 0 && !e.past_deadline()
+            }
+            _ => self.left() > min_s,
+        }
+    }
+
+    fn count_one(&mut self) {
+        if let Some(n) = &mut self.until.mips {
+            *n = n.saturating_sub(1);
+        }
+    }
+
+    /// Seconds for the next solve: its share by time; under an effort what is left of the limit.
+    fn seconds(&self, share_s: f64) -> f64 {
+        match self.effort {
+            Some(e) => e.seconds_left(),
+            None => self.left().min(share_s),
+        }
+    }
+}
+
+/// Searches for a whole plan of the rotation model near its relaxation, until `until`:
 ///
 /// 1. floor(x*), the first incumbent (always feasible);
 /// 2. a restricted MIP over the starts where x* > 0 (between 0 and ⌈x*⌉ + 1), the others 0;
@@ -553,21 +627,25 @@ const BLOCK_SHARE: f64 = 0.1;
 ///
 /// `start`, a plan of `m` already in hand, is the first incumbent when it beats x* rounded down.
 ///
-/// Every choice depends on the input alone, except where a time limit cuts a solve short.
+/// Every choice depends on the input alone, except where a time limit cuts a solve short:
+/// under an effort each restricted MIP stops at a node count and the search after a count of
+/// them, so nothing depends on the clock unless the safety stop fires.
 pub fn search(
     m: &Model,
     rel: &Relaxation,
     opts: &SolveOptions,
-    deadline: Instant,
+    until: Until,
     start: Option<&[f64]>,
 ) -> Result<(Incumbent, SearchStats), Error> {
     let lp = &m.lp;
     let started = Instant::now();
-    let total = deadline.saturating_duration_since(started).as_secs_f64();
-    let left = || {
-        deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64()
+    let total = until
+        .deadline
+        .saturating_duration_since(started)
+        .as_secs_f64();
+    let mut pace = Pace {
+        until,
+        effort: opts.effort.as_ref(),
     };
     let done = |best: &Incumbent| relative_gap(best.objective, rel.objective) <= opts.mip_gap;
     let say = |what: &str, best: &Incumbent| {
@@ -592,6 +670,10 @@ pub fn search(
         log: false,
         time_limit_s: seconds.max(0.1),
         mip_gap: opts.mip_gap.min(1e-3),
+        work: match opts.effort {
+            Some(_) => WorkLimits::nodes(effort::RESTRICTED_MIP_NODES as i32),
+            None => WorkLimits::default(),
+        },
         ..opts.clone()
     };
     let mut stats = SearchStats::default();
@@ -610,9 +692,10 @@ pub fn search(
 
     let xstar = tour_values(lp, &rel.values);
     let (lo, hi) = neighbourhood_bounds(lp, &xstar, Neighbourhood::Window { k: 0, extra: 1.0 });
-    if left() > 0.5 && !done(&best) {
+    if pace.may_start(0.5) && !done(&best) {
         stats.restricted_mips += 1;
-        let seconds = left().min((NEAR_SHARE * total).max(2.0));
+        pace.count_one();
+        let seconds = pace.seconds((NEAR_SHARE * total).max(2.0));
         if let Some((x, _)) = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))? {
             if x.objective < best.objective {
                 best = x;
@@ -629,7 +712,7 @@ pub fn search(
     let mut exhausted = vec![false; parts.len()];
     let per_block = (BLOCK_SHARE * total).max(2.0);
     let mut round = 0usize;
-    while left() > 0.5 && !done(&best) && exhausted.iter().any(|e| !e) {
+    while pace.may_start(0.5) && !done(&best) && exhausted.iter().any(|e| !e) {
         let which = round % parts.len();
         round += 1;
         let part = &parts[which];
@@ -648,7 +731,7 @@ pub fn search(
         let k = block[which].min(part.len);
         let mut improved = false;
         for chunk in order.chunks(k) {
-            if left() <= 0.5 || done(&best) {
+            if !pace.may_start(0.5) || done(&best) {
                 break;
             }
             let mut free = vec![false; part.len];
@@ -664,7 +747,8 @@ pub fn search(
                 }
             }
             stats.restricted_mips += 1;
-            let seconds = left().min(per_block);
+            pace.count_one();
+            let seconds = pace.seconds(per_block);
             if let Some((x, _)) = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))? {
                 if x.objective < best.objective - 1e-9 * best.objective.abs() {
                     best = x;
@@ -689,10 +773,22 @@ pub fn search(
     // The whole rotation MIP from the incumbent with the time that is left: HiGHS may still
     // improve the plan, and its proven bound (presolve off, see `solve::solve_from`) may lie
     // above the relaxation's.
-    if left() > 1.0 {
+    // Under an effort it runs to a node count, once the count of restricted MIPs is spent or
+    // every neighbourhood is, and only on models small enough for its root to be quick.
+    let last = match &opts.effort {
+        Some(e) => {
+            (!done(&best) && lp.nonzeros() <= effort::LAST_MIP_UP_TO_NONZEROS && !e.past_deadline())
+                .then(|| SolveOptions {
+                    work: WorkLimits::nodes(e.highs_count(effort::LAST_MIP_NODES_PER_UNIT)),
+                    ..sub_opts(e.seconds_left())
+                })
+        }
+        None => (pace.left() > 1.0).then(|| sub_opts(pace.left())),
+    };
+    if let Some(last_opts) = last {
         stats.restricted_mips += 1;
         // Presolve off: the bound of this solve is used.
-        let r = crate::solve::solve_from(lp, &sub_opts(left()), &best.values, false);
+        let r = crate::solve::solve_from(lp, &last_opts, &best.values, false);
         match r {
             Ok(r) => {
                 let x = cleaned(lp, r.values);
@@ -782,7 +878,8 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
         objective: 0.0,
         row_duals: None,
     });
-    let (best, stats) = search(m, &guide, opts, deadline, None)?;
+    let until = Until::new(deadline, opts, effort::RESTRICTED_MIPS_PER_UNIT);
+    let (best, stats) = search(m, &guide, opts, until, None)?;
     let known = rel.as_ref().and_then(|r| {
         Some(KnownRelaxation {
             objective: r.objective,
@@ -1045,7 +1142,11 @@ mod tests {
         let floor = floor_plan(&m.lp, &rel.values, &opts).expect("floor plan");
         assert!((floor.objective - 140000.0).abs() < 1e-6);
         let deadline = Instant::now() + Duration::from_secs(10);
-        let (best, _) = search(&m, &rel, &opts, deadline, None).expect("search");
+        let until = Until {
+            deadline,
+            mips: None,
+        };
+        let (best, _) = search(&m, &rel, &opts, until, None).expect("search");
         assert!((best.objective - 1000.0).abs() < 1e-6);
         let solved = solve_rotation(&m, &opts).expect("solve");
         assert!((solved.solver_objective - 1000.0).abs() < 1e-6);
