@@ -5,6 +5,8 @@
 //! solver reports, the MIP gap, the log on stderr, a clean stop on SIGINT/SIGTERM, row duals, and
 //! an MPS file with the row and column names of docs/model.md.
 
+pub mod warm;
+
 use crate::base::signal::interrupted;
 use crate::base::Error;
 use crate::base::{budget, progress};
