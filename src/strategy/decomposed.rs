@@ -202,11 +202,12 @@ pub fn solve(m: &Model, opts: &SolveOptions) -> Result<Option<Solved>, Error> {
     }
     let whole = whole_from_bases(m, &sp, cumulative.is_some(), &mut master, &mut network)?;
     drop((master, network));
+    // The long step: its log is the solver log (`--verbose`, `--solver-log`).
     let mut solver = WarmLp::new(
         &whole.lp,
         &SolveOptions {
             lp_solver: Some("simplex"),
-            ..quiet
+            ..opts.clone()
         },
     )?;
     // Primal simplex: the basis is primal feasible, the duals are not.
@@ -316,9 +317,8 @@ fn whole_from_bases(
     rows[m.lp.num_rows()..].copy_from_slice(&mr[sp.master.num_rows()..]);
     // A demand column the network held basic is basic in the master too: its demand row's slack
     // takes the place it leaves, so there are as many basic columns and rows as rows.
-    for (&(i, j), &r) in sp.links.iter().zip(&sp.link_rows) {
+    for (&(_, j), &r) in sp.links.iter().zip(&sp.link_rows) {
         if nc[j] == BASIC {
-            debug_assert_eq!(cols[sp.master_cols[i]], mc[i]);
             rows[r] = BASIC;
         }
     }
