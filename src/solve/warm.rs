@@ -1,7 +1,6 @@
-//! An LP kept alive in HiGHS between solves, for decompositions that solve the same LP again
-//! and again with small changes (a row added, some column bounds moved): HiGHS keeps its basis,
-//! so each re-solve starts by dual or primal simplex from the last optimum instead of from
-//! nothing.
+//! An LP kept alive in HiGHS between steps, for decompositions: its bounds can be moved and its
+//! basis read after a solve, or a basis given before one, so a solve starts by simplex from a
+//! known vertex instead of from nothing.
 
 use super::{apply_options, solve_with_callbacks, to_highs, SolveOptions};
 use crate::base::Error;
@@ -48,16 +47,6 @@ impl WarmLp {
             .ok_or_else(|| Error::Other("the LP was lost after a failed solve".to_string()))
     }
 
-    /// Sets a HiGHS string option (e.g. `solver` to `simplex` after a first interior-point solve).
-    pub fn set_option(&mut self, name: &str, value: &str) -> Result<(), Error> {
-        let m = self
-            .model
-            .as_mut()
-            .ok_or_else(|| Error::Other("the LP was lost after a failed solve".to_string()))?;
-        m.try_set_option(name, value)
-            .map_err(|e| Error::Other(format!("HiGHS option {name}: {e:?}")))
-    }
-
     /// Sets a HiGHS integer option (e.g. `simplex_strategy`).
     pub fn set_int_option(&mut self, name: &str, value: i32) -> Result<(), Error> {
         let m = self
@@ -66,40 +55,6 @@ impl WarmLp {
             .ok_or_else(|| Error::Other("the LP was lost after a failed solve".to_string()))?;
         m.try_set_option(name, value)
             .map_err(|e| Error::Other(format!("HiGHS option {name}: {e:?}")))
-    }
-
-    /// Adds a column `lo ≤ v ≤ hi` with objective coefficient `cost` and no row entries; its index.
-    pub fn add_col(&mut self, cost: f64, lo: f64, hi: f64) -> Result<usize, Error> {
-        let ptr = self.ptr()?;
-        // SAFETY: ptr is a live Highs instance; no entries are passed (null with count 0).
-        let status = unsafe {
-            highs_sys::Highs_addCol(ptr, cost, lo, hi, 0, std::ptr::null(), std::ptr::null())
-        };
-        check(status, "add a column")?;
-        // SAFETY: as above.
-        Ok(unsafe { highs_sys::Highs_getNumCol(ptr) } as usize - 1)
-    }
-
-    /// Adds the row `lo ≤ Σ a·v ≤ hi`.
-    pub fn add_row(&mut self, entries: &[(usize, f64)], lo: f64, hi: f64) -> Result<(), Error> {
-        let ptr = self.ptr()?;
-        let idx: Vec<highs_sys::HighsInt> = entries
-            .iter()
-            .map(|&(c, _)| c as highs_sys::HighsInt)
-            .collect();
-        let val: Vec<f64> = entries.iter().map(|&(_, a)| a).collect();
-        // SAFETY: ptr is live; idx and val hold idx.len() entries each and outlive the call.
-        let status = unsafe {
-            highs_sys::Highs_addRow(
-                ptr,
-                lo,
-                hi,
-                idx.len() as highs_sys::HighsInt,
-                idx.as_ptr(),
-                val.as_ptr(),
-            )
-        };
-        check(status, "add a row")
     }
 
     /// Sets the bounds of the columns `cols` to `lo[i] ≤ v ≤ hi[i]`.
