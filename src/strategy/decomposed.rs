@@ -57,8 +57,8 @@ fn is_network(v: &Var) -> bool {
 /// The two parts of `lp`, with the places of their columns and rows in `lp`.
 struct Split {
     master: Lp,
-    /// Master column → whole-LP column (rotation columns, then nothing else: demand columns
-    /// that link the parts are master columns too).
+    /// Master column → whole-LP column: the rotation columns and the demand columns that link
+    /// the parts.
     master_cols: Vec<usize>,
     master_rows: Vec<usize>,
     network: Lp,
