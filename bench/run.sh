@@ -6,7 +6,8 @@
 #
 # Environment: BENCH_TIME_LIMIT (seconds per solve, default 60), BENCH_QUICK=1 (small ladder only),
 # BENCH_NO_XL=1 (no 30-nation steps),
-# BENCH_MODE (mip or lp, default mip),
+# BENCH_MODE (mip or lp, default mip; with mip the ladder ends with frontline-100k in lp mode,
+# BENCH_LP_LIMIT seconds, default 300),
 # BENCH_ROLLING=1 (also the rolling-horizon ladder: one generated scenario at 1, 2, 4 and 8 years
 # of weekly periods, each window given the same time, so time should grow linearly with the
 # horizon; and demo over 5 years of daily periods; BENCH_ROLLING=only runs just that part).
@@ -73,6 +74,11 @@ done
 for sc in ${coalition[@]+"${coalition[@]}"}; do
   [ -d "$sc" ] && run "$(basename "$sc")" "$sc"
 done
+# The whole LP of the largest coalition scenario (`--mode lp`, solved in two parts), at that
+# scenario's own limit (BENCH_LP_LIMIT to change it).
+if [ "$MODE" = mip ] && [ ${#coalition[@]} -gt 0 ] && [ -d inputs/frontline-100k ]; then
+  MODE=lp RUN_LIMIT=${BENCH_LP_LIMIT:-300} run frontline-100k-lp inputs/frontline-100k
+fi
 
 if [ "${BENCH_ROLLING:-0}" != 0 ]; then
   # Rolling horizon: window 52 weeks (step 52 − longest tour + 1); 20 s per window.

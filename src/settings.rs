@@ -53,12 +53,14 @@ impl Settings {
 }
 
 /// The formulation to build: the flag's, else the default measured best for the mode
-/// (docs/performance.md): written-out rows for the MIP, aggregate variables (solved by interior
-/// point) for the LP.
+/// (docs/performance.md): written-out rows for the MIP and for the LP with a supply network (whose
+/// rotation half is solved in cumulative form, `strategy::decomposed`), aggregate variables
+/// (solved by interior point) for the LP without one.
 pub fn formulation(sc: &Scenario, ov: &Overrides) -> Formulation {
     ov.formulation
         .unwrap_or(match ov.mode.unwrap_or(sc.solver.mode) {
             Mode::Mip => Formulation::Expanded,
+            Mode::Lp if sc.network.is_some() => Formulation::Expanded,
             Mode::Lp => Formulation::Aggregated,
         })
 }

@@ -123,6 +123,7 @@ pub fn estimate_for(sc: &Scenario, form: Formulation, periods: Option<usize>) ->
 pub fn estimate(sc: &Scenario) -> Estimate {
     let form = match sc.solver.mode {
         crate::scenario::Mode::Mip => Formulation::Expanded,
+        crate::scenario::Mode::Lp if sc.network.is_some() => Formulation::Expanded,
         crate::scenario::Mode::Lp => Formulation::Aggregated,
     };
     estimate_for(sc, form, sc.solver.rolling_window)

@@ -6,6 +6,7 @@
 //! an MPS file with the row and column names of docs/model.md.
 
 pub mod iis;
+pub mod warm;
 
 use crate::base::effort::{Effort, WorkLimits};
 use crate::base::signal::interrupted;

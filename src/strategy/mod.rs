@@ -4,6 +4,7 @@
 //! the reverse.
 
 pub mod bound;
+pub mod decomposed;
 pub mod fixed;
 pub mod rolling;
 pub mod rotation_first;
@@ -64,6 +65,14 @@ pub fn solve_model(
             solve::write_model(&m.lp, true, req)?;
         }
         rotation_first::rotation_first(sc, opts, form, baseline, m)
+    } else if opts.mode == Mode::Lp && decomposed::applies(m) {
+        if let Some(req) = mps {
+            solve::write_model(&m.lp, false, req)?;
+        }
+        match decomposed::solve(m, opts)? {
+            Some(solved) => Ok(solved),
+            None => solve::solve_plan(&m.lp, opts, None),
+        }
     } else if let Some(e) = opts.effort.as_ref().filter(|_| opts.mode == Mode::Mip) {
         // Under an effort HiGHS's branch and bound stops at a node count, not the clock.
         let bounded = SolveOptions {

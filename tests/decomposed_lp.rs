@@ -1,0 +1,154 @@
+//! `--mode lp` solved in two parts (rotation master, network given the tours, Benders cuts):
+//! the same LP as HiGHS on the whole model, so the same optimum, and duals that are the whole
+//! LP's (what the bottleneck step prices capacities with).
+mod common;
+use common::*;
+
+use rotaplan::model::{self, lp::Lp, Formulation, Model};
+use rotaplan::scenario::{self, Mode};
+use rotaplan::solve::{self, SolveOptions, Solved};
+use rotaplan::strategy::decomposed;
+
+fn opts() -> SolveOptions {
+    SolveOptions {
+        mode: Mode::Lp,
+        time_limit_s: 120.0,
+        mip_gap: 1e-4,
+        threads: 1,
+        log: false,
+        lp_solver: None,
+        heuristic_effort: 0.05,
+    }
+}
+
+fn load(dir: &std::path::Path) -> scenario::Scenario {
+    scenario::load(dir).scenario.expect("the scenario loads")
+}
+
+/// Checks that `s` is an optimal primal-dual pair of `lp` by the optimality conditions, not by
+/// comparing with another solve: the point keeps every row and bound, every dual has the sign
+/// its active side allows (HiGHS: d(objective)/d(right-hand side), so ≥ 0 on a row held at its
+/// lower side, ≤ 0 at its upper side; a column's reduced cost ≥ 0 at its lower bound, ≤ 0 at its
+/// upper), and a nonzero dual only on a row or column at that side. Together these prove both
+/// optimal whatever the solver did.
+fn assert_optimal_pair(lp: &Lp, s: &Solved) {
+    let x = &s.values;
+    assert!(
+        lp.max_violation(x) <= 1e-6,
+        "violation {}",
+        lp.max_violation(x)
+    );
+    let y = s.row_duals.as_ref().expect("row duals");
+    let rc = s.col_duals.as_ref().expect("column duals");
+    let tol = |v: f64| 1e-6 * v.abs().max(1.0);
+    for r in 0..lp.num_rows() {
+        let a: f64 = lp.row_entries(r).map(|(c, v)| v * x[c as usize]).sum();
+        let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
+        let scale = y[r].abs().max(1.0);
+        if y[r] > 1e-6 * scale {
+            assert!(
+                (a - lo).abs() <= tol(lo),
+                "row {r}: dual {} > 0 but {a} above {lo}",
+                y[r]
+            );
+        }
+        if y[r] < -1e-6 * scale {
+            assert!(
+                (a - hi).abs() <= tol(hi),
+                "row {r}: dual {} < 0 but {a} below {hi}",
+                y[r]
+            );
+        }
+    }
+    for c in 0..lp.num_cols() {
+        let (lo, hi) = (lp.col_lo[c], lp.col_hi[c]);
+        if rc[c] > 1e-6 {
+            assert!(
+                (x[c] - lo).abs() <= tol(lo),
+                "column {c}: reduced cost {} > 0 off its lower bound",
+                rc[c]
+            );
+        }
+        if rc[c] < -1e-6 {
+            assert!(
+                (x[c] - hi).abs() <= tol(hi),
+                "column {c}: reduced cost {} < 0 off its upper bound",
+                rc[c]
+            );
+        }
+    }
+}
+
+/// Solves `m` both ways; the objectives agree within 1e-6 relative (both are the optimum of the
+/// same LP: the decomposition stops only when the network costs what its master believed,
+/// which makes its point optimal), and the decomposition's point and duals are optimal.
+fn same_lp(m: &Model) {
+    let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
+    let parts = decomposed::solve(m, &opts())
+        .expect("the decomposition solves")
+        .expect("the model splits at its demand rows");
+    let evaluated: f64 =
+        m.lp.cost
+            .iter()
+            .zip(&parts.values)
+            .map(|(c, v)| c * v)
+            .sum();
+    assert!((evaluated - parts.solver_objective).abs() <= 1e-6 * evaluated.abs().max(1.0));
+    let rel = (parts.solver_objective - direct.solver_objective).abs()
+        / direct.solver_objective.abs().max(1.0);
+    assert!(
+        rel <= 1e-6,
+        "two parts {} against the whole LP {} ({rel:.2e})",
+        parts.solver_objective,
+        direct.solver_objective
+    );
+    assert_eq!(parts.status, solve::Status::Optimal);
+    assert_optimal_pair(&m.lp, &parts);
+}
+
+#[test]
+fn the_demo_lp_in_two_parts_is_the_whole_lp_in_both_formulations() {
+    let sc = load(std::path::Path::new("inputs/demo"));
+    for form in [Formulation::Expanded, Formulation::Aggregated] {
+        let m = model::build(&sc, Mode::Lp, form);
+        assert!(m.net.is_some(), "the demo has a supply network");
+        same_lp(&m);
+    }
+}
+
+#[test]
+fn a_generated_lp_in_two_parts_is_the_whole_lp() {
+    let dir = tempfile::tempdir().unwrap();
+    // 4 nations × 6 sites × 3 unit types × 40 weeks, 10 nodes: a few hundred tour starts, with
+    // storage and arcs that bind.
+    generate(dir.path(), [4, 6, 3, 40, 10], 3);
+    let sc = load(dir.path());
+    let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
+    same_lp(&m);
+}
+
+#[test]
+fn lp_mode_takes_the_two_parts_at_scale_and_the_plan_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    // The generated ladder's smallest step: above the tour starts from which `--mode lp` is
+    // solved in two parts. Without tours under way at the start the objective has no constant,
+    // so summary.json's objective is the solver's.
+    generate(dir.path(), [5, 8, 4, 52, 15], 1);
+    let deployed = dir.path().join("deployed.csv");
+    let header = std::fs::read_to_string(&deployed).unwrap();
+    let header = header.lines().next().unwrap().to_string();
+    std::fs::write(&deployed, header + "\n").unwrap();
+    let sc = load(dir.path());
+    let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
+    assert!(decomposed::applies(&m));
+    let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
+    let (_, summary) = solve_and_verify(dir.path(), &["--mode", "lp", "--time-limit", "120"]);
+    assert_eq!(summary["status"], "optimal");
+    let objective = num(&summary, &["objective"]);
+    let rel = (objective - direct.solver_objective).abs() / objective.abs().max(1.0);
+    assert!(
+        rel <= 1e-6,
+        "{objective} against the whole LP {} ({rel:.2e})",
+        direct.solver_objective
+    );
+}
