@@ -18,6 +18,8 @@ fn opts() -> SolveOptions {
         log: false,
         lp_solver: None,
         heuristic_effort: 0.05,
+        effort: None,
+        work: Default::default(),
     }
 }
 
