@@ -58,23 +58,7 @@ fn num(r: &Row, col: &str) -> f64 {
 // ---------------------------------------------------------------------------------------------
 
 fn one_nation_site() -> Scenario {
-    Scenario::new()
-        .file("scenario.toml", &toml(12, 7, ""))
-        .file("nations.csv", "nation\nAAA\nBBB\nCCC\n")
-        .file(
-            "unit_types.csv",
-            "unit_type,domain,role,troops,tour_days,dwell_days\ninf_bn,land,infantry,500,28,56\n",
-        )
-        .file(
-            "offers.csv",
-            "nation,unit_type,units\nAAA,inf_bn,2\nBBB,inf_bn,3\nCCC,inf_bn,3\n",
-        )
-        .file("sites.csv", "site,zone\nS1,east\n")
-        .file("requirements.csv", "site,role,required\nS1,infantry,1\n")
-        .file(
-            "limits.csv",
-            "nation,zone,domain,max_troops\nBBB,east,land,0\nCCC,east,land,0\n",
-        )
+    common::one_nation_site("nation,zone,domain,max_troops\nBBB,east,land,0\nCCC,east,land,0\n")
 }
 
 #[test]

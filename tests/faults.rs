@@ -7,7 +7,6 @@
 //! Mounting a small tmpfs needs root; where it is not allowed those cases say so and pass.
 
 mod common;
-use common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

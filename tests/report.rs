@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{read_csv, rotaplan};
+use common::{chromium, read_csv, rotaplan};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -356,17 +356,6 @@ fn batch_writes_a_comparison_report_linking_each_variants_report() {
     }
     assert!(html.contains("content=\"default-src 'none';"));
     assert!(html.contains("<section id=\"diff-coverage\">"));
-}
-
-/// Debian's chromium, when installed (`make deps` installs it).
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser"].iter().find_map(|c| {
-        std::env::var_os("PATH").and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|d| d.join(c))
-                .find(|p| p.is_file())
-        })
-    })
 }
 
 #[test]
