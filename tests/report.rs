@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{chromium, read_csv, rotaplan};
+use common::{chromium, dump_dom, read_csv, rotaplan};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -367,25 +367,8 @@ fn a_real_browser_runs_the_page_and_finds_the_hooks() {
     let out = tempfile::tempdir().unwrap();
     let plan = out.path().join("demo");
     solve(&demo(), &plan);
-    let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}", plan.join("report.html").display());
-    let r = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            &url,
-        ])
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&r.stdout);
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let dom = dump_dom(&browser, &url);
     let tours = read_csv(&plan.join("deployments.csv"));
     // The DOM the browser built (not the file's text) has one bar per tour...
     assert_eq!(
@@ -413,23 +396,7 @@ fn a_real_browser_runs_the_page_and_finds_the_hooks() {
 
     // The period selector, driven by `#period=0`: the map relabels itself to the first week
     // and the script rewrites every arc's tooltip for it.
-    let profile = tempfile::tempdir().unwrap();
-    let r = std::process::Command::new(chromium().unwrap())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            &format!("{url}#period=0"),
-        ])
-        .output()
-        .expect("chromium runs");
-    let dom = String::from_utf8_lossy(&r.stdout);
+    let dom = dump_dom(&browser, &format!("{url}#period=0"));
     assert!(
         dom.contains("id=\"net-label\" class=\"site\">2027-01-04</text>"),
         "{dom}"

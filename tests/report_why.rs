@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::{chromium, read_csv, rotaplan, Scenario};
+use common::{chromium, dump_dom, read_csv, rotaplan, Scenario};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -207,24 +207,10 @@ fn a_real_browser_keeps_the_links_around_the_short_cells() {
     };
     let dir = one_nation_site().write();
     let out = solve(dir.path(), "plan", &["--ask"]);
-    let profile = tempfile::tempdir().unwrap();
-    let r = std::process::Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            &format!("--user-data-dir={}", profile.path().display()),
-            "--dump-dom",
-            &format!("file://{}", out.join("report.html").display()),
-        ])
-        .output()
-        .expect("chromium runs");
-    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    let dom = String::from_utf8_lossy(&r.stdout);
+    let dom = dump_dom(
+        &browser,
+        &format!("file://{}", out.join("report.html").display()),
+    );
     // The parser kept each short cell inside its SVG link, and each link's target exists.
     let links = short_cell_links(&dom);
     assert_eq!(links.len(), 4, "{dom}");

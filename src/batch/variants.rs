@@ -110,11 +110,6 @@ pub fn check_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Makes a safe variant name from free text (sweeps build names from codes).
-pub fn sanitize(s: &str) -> String {
-    crate::base::outdir::dir_name(s)
-}
-
 /// Reads a variants file. `label` names the file in messages.
 pub fn parse(label: &str, bytes: &[u8], base: &Scenario, d: &mut Diags) -> Vec<Variant> {
     let Some(t) = Table::parse(

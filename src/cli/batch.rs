@@ -13,6 +13,7 @@
 
 use super::exit;
 use crate::base::diag::Diags;
+use crate::base::outdir::dir_name;
 use crate::base::text::{fmt_num, Csv};
 use crate::batch::variants::{self, Change, Override, Variant};
 use crate::batch::COLUMNS;
@@ -211,7 +212,7 @@ fn sweeps(base: &Scenario, nations: bool, arcs: bool) -> Vec<Variant> {
     if nations {
         for (n, nat) in base.nations.iter().enumerate() {
             out.push(Variant {
-                name: format!("withdraw-{}", variants::sanitize(&nat.code)),
+                name: format!("withdraw-{}", dir_name(&nat.code)),
                 overrides: vec![Override {
                     source: "--each-nation-withdraws".into(),
                     file: "--each-nation-withdraws".into(),
@@ -234,12 +235,7 @@ fn sweeps(base: &Scenario, nations: bool, arcs: bool) -> Vec<Variant> {
                 }
                 let (f, t) = (&net.nodes[a.from].code, &net.nodes[a.to].code);
                 out.push(Variant {
-                    name: format!(
-                        "arc-{}-{}-{}",
-                        variants::sanitize(f),
-                        variants::sanitize(t),
-                        a.mode
-                    ),
+                    name: format!("arc-{}-{}-{}", dir_name(f), dir_name(t), a.mode),
                     overrides: vec![Override {
                         source: "--each-arc-fails".into(),
                         file: "--each-arc-fails".into(),
@@ -255,7 +251,7 @@ fn sweeps(base: &Scenario, nations: bool, arcs: bool) -> Vec<Variant> {
             }
         }
     }
-    // Codes that sanitize to the same name get a numeric suffix.
+    // Codes that become the same directory name get a numeric suffix.
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     for v in &mut out {
         let k = taken.entry(v.name.to_ascii_lowercase()).or_insert(0);
