@@ -154,3 +154,61 @@ fn lp_mode_takes_the_two_parts_at_scale_and_the_plan_verifies() {
         direct.solver_objective
     );
 }
+
+/// The dual objective of `s`'s duals for `lp`: each row dual times the side its sign says is
+/// held (HiGHS: > 0 the lower side, < 0 the upper), each reduced cost likewise times a column
+/// bound. By weak duality any such value is at most the optimum, so a dual objective equal to
+/// the primal one proves both optimal, also for a point inside the optimal face (where the
+/// vertex conditions of `assert_optimal_pair` need not hold). A dual pushing against a side with
+/// no bound is allowed only at the interior point's tolerance (counted as zero).
+fn dual_objective(lp: &Lp, s: &Solved) -> f64 {
+    let y = s.row_duals.as_ref().expect("row duals");
+    let rc = s.col_duals.as_ref().expect("column duals");
+    let side = |d: f64, lo: f64, hi: f64| {
+        let bound = if d > 0.0 { lo } else { hi };
+        if d.abs() <= 1e-7 {
+            0.0
+        } else {
+            assert!(bound.is_finite(), "a dual {d} against a side with no bound");
+            d * bound
+        }
+    };
+    let rows: f64 = (0..lp.num_rows())
+        .map(|r| side(y[r], lp.row_lo[r], lp.row_hi[r]))
+        .sum();
+    let cols: f64 = (0..lp.num_cols())
+        .map(|c| side(rc[c], lp.col_lo[c], lp.col_hi[c]))
+        .sum();
+    rows + cols
+}
+
+#[test]
+fn the_whole_lp_by_interior_point_is_the_same_optimum_with_duals_that_prove_it() {
+    // The path `--mode lp` takes at frontline scale (the whole LP in cumulative form by interior
+    // point, no crossover), forced here on small models by a size threshold of 0.
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), [4, 6, 3, 40, 10], 3);
+    for sc in [load(std::path::Path::new("inputs/demo")), load(dir.path())] {
+        let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
+        let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
+        let inner = decomposed::solve_choosing(&m, &opts(), 0)
+            .expect("the interior point solves")
+            .expect("the interior path always answers");
+        assert_eq!(inner.status, solve::Status::Optimal);
+        assert!(m.lp.max_violation(&inner.values) <= 1e-6);
+        let scale = direct.solver_objective.abs().max(1.0);
+        let rel = (inner.solver_objective - direct.solver_objective).abs() / scale;
+        assert!(
+            rel <= 1e-6,
+            "interior {} against the whole LP {} ({rel:.2e})",
+            inner.solver_objective,
+            direct.solver_objective
+        );
+        let dual = dual_objective(&m.lp, &inner);
+        assert!(
+            (dual - inner.solver_objective).abs() <= 1e-6 * scale,
+            "dual objective {dual} against primal {}",
+            inner.solver_objective
+        );
+    }
+}

@@ -47,8 +47,12 @@ impl WarmLp {
             .ok_or_else(|| Error::Other("the LP was lost after a failed solve".to_string()))
     }
 
-    /// Sets a HiGHS integer option (e.g. `simplex_strategy`).
-    pub fn set_int_option(&mut self, name: &str, value: i32) -> Result<(), Error> {
+    /// Sets a HiGHS option (e.g. `simplex_strategy`, `run_crossover`).
+    pub fn set_option<V: highs::HighsOptionValue>(
+        &mut self,
+        name: &str,
+        value: V,
+    ) -> Result<(), Error> {
         let m = self
             .model
             .as_mut()

@@ -14,14 +14,15 @@
 //!    of from nothing.
 //!
 //! The answer is HiGHS's own optimum of the whole LP, with its own duals: the same LP, the same
-//! optimum as the direct solve. Benders cuts of the network's cost added to the master were
+//! optimum as the direct solve. At the largest sizes (`INTERIOR_WHOLE_FROM`) that last step needs
+//! too many iterations, and the whole LP goes to the interior point at once instead. Benders cuts of the network's cost added to the master were
 //! tried first and dropped (docs/performance.md): the master's re-solves after each cut took
 //! longer than this whole step.
 
 use crate::base::{progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
-use crate::solve::warm::WarmLp;
+use crate::solve::warm::{LpPoint, WarmLp};
 use crate::solve::{relative_gap, SolveOptions, Solved, Status};
 use crate::strategy::search::{Cumulative, CUMULATIVE_FROM_NONZEROS};
 use std::time::Instant;
@@ -150,10 +151,33 @@ fn split(lp: &Lp) -> Option<Split> {
     })
 }
 
+/// From this many nonzeros in the whole LP's cumulative form, `--mode lp` hands the whole LP to
+/// the interior point at once instead: there the primal simplex from the halves' bases needs
+/// far more iterations than the interior point needs time (frontline-100k, 0.94M nonzeros: over
+/// 370 s against about 190 s; coalition-30k, 0.60M: 20 s against 117 s;
+/// docs/performance.md#measurements-behind-constants-in-the-code).
+pub const INTERIOR_WHOLE_FROM: usize = 800_000;
+
 /// Solves the LP of `m` (built in `lp` mode) as above, within `opts.time_limit_s`. `None` when
 /// the model does not split at its demand rows (then the caller solves it at once).
 pub fn solve(m: &Model, opts: &SolveOptions) -> Result<Option<Solved>, Error> {
+    solve_choosing(m, opts, INTERIOR_WHOLE_FROM)
+}
+
+/// [`solve`] with the size from which the whole LP goes to the interior point at once given
+/// (tests take that path on small models).
+pub fn solve_choosing(
+    m: &Model,
+    opts: &SolveOptions,
+    interior_from: usize,
+) -> Result<Option<Solved>, Error> {
     let started = Instant::now();
+    if m.form == Formulation::Expanded {
+        let whole = Cumulative::new(&m.lp);
+        if whole.lp.nonzeros() >= interior_from {
+            return interior_whole(m, whole, opts, started).map(Some);
+        }
+    }
     let Some(sp) = split(&m.lp) else {
         return Ok(None);
     };
@@ -211,7 +235,7 @@ pub fn solve(m: &Model, opts: &SolveOptions) -> Result<Option<Solved>, Error> {
         },
     )?;
     // Primal simplex: the basis is primal feasible, the duals are not.
-    solver.set_int_option("simplex_strategy", PRIMAL_SIMPLEX)?;
+    solver.set_option("simplex_strategy", PRIMAL_SIMPLEX)?;
     if let Err(e) = solver.set_basis(&whole.cols, &whole.rows) {
         // Not seen on rotaplan's models; the whole LP is then solved from nothing by the caller.
         if opts.log {
@@ -226,15 +250,6 @@ pub fn solve(m: &Model, opts: &SolveOptions) -> Result<Option<Solved>, Error> {
         return Ok(None);
     }
     let p = solver.solve(left())?;
-    let values = match &whole.cumulative {
-        Some(c) => c.to_original(&p.values),
-        None => p.values.clone(),
-    };
-    // The cumulative form's own rows come after the original ones.
-    let mut row_duals = p.row_duals;
-    row_duals.truncate(m.lp.num_rows());
-    let col_duals = reduced_costs(&m.lp, &row_duals);
-    let objective: f64 = m.lp.cost.iter().zip(&values).map(|(c, v)| c * v).sum();
     let seconds = started.elapsed().as_secs_f64();
     if opts.log {
         let text = format!(
@@ -247,7 +262,51 @@ pub fn solve(m: &Model, opts: &SolveOptions) -> Result<Option<Solved>, Error> {
             serde_json::json!({"event": "decomposition", "master_s": master_s, "network_s": parts_s - master_s, "whole_s": seconds - parts_s}),
         );
     }
-    Ok(Some(Solved {
+    Ok(Some(answer(m, whole.cumulative.as_ref(), p, seconds)))
+}
+
+/// The whole LP in its cumulative form by interior point, without crossover: the answer is an
+/// optimal point inside the optimal face, not a vertex (crossover from it was measured to fail
+/// on frontline-100k and hand over to a dual simplex that starts from scratch), with optimal
+/// duals to the interior point's tolerance.
+fn interior_whole(
+    m: &Model,
+    whole: Cumulative,
+    opts: &SolveOptions,
+    started: Instant,
+) -> Result<Solved, Error> {
+    let mut solver = WarmLp::new(
+        &whole.lp,
+        &SolveOptions {
+            lp_solver: Some("ipm"),
+            ..opts.clone()
+        },
+    )?;
+    solver.set_option("run_crossover", "off")?;
+    let p = solver.solve(opts.time_limit_s - started.elapsed().as_secs_f64())?;
+    let seconds = started.elapsed().as_secs_f64();
+    if opts.log {
+        let text = format!("LP at once by interior point (cumulative form): {seconds:.1} s");
+        progress::event(
+            &text,
+            serde_json::json!({"event": "lp_interior", "seconds": seconds}),
+        );
+    }
+    Ok(answer(m, Some(&whole), p, seconds))
+}
+
+/// The whole LP's answer in the original columns and rows (the cumulative form's own rows come
+/// after the original ones), with its reduced costs.
+fn answer(m: &Model, cumulative: Option<&Cumulative>, p: LpPoint, seconds: f64) -> Solved {
+    let values = match cumulative {
+        Some(c) => c.to_original(&p.values),
+        None => p.values,
+    };
+    let mut row_duals = p.row_duals;
+    row_duals.truncate(m.lp.num_rows());
+    let col_duals = reduced_costs(&m.lp, &row_duals);
+    let objective: f64 = m.lp.cost.iter().zip(&values).map(|(c, v)| c * v).sum();
+    Solved {
         status: Status::Optimal,
         values,
         solver_objective: objective,
@@ -257,7 +316,7 @@ pub fn solve(m: &Model, opts: &SolveOptions) -> Result<Option<Solved>, Error> {
         col_duals: Some(col_duals),
         relaxation: None,
         seconds,
-    }))
+    }
 }
 
 /// HiGHS's code for primal simplex (`simplex_strategy`).
