@@ -372,9 +372,11 @@ fn analyse(
 ) -> Option<Vec<bottleneck::Bottleneck>> {
     let opts = &settings.solve;
     // The whole model's relaxation prices every row and bounds the gap best, but on coupled
-    // models past about a million nonzeros it rarely finishes in its share: rotation-first and
-    // rolling-horizon solves of those go straight to the rotation relaxation.
+    // models past about a million nonzeros it rarely finishes in its share (unless its two
+    // halves are quick): rotation-first and rolling-horizon solves of those go straight to the
+    // rotation relaxation.
     let whole = m.lp.nonzeros() <= strategy::WHOLE_RELAXATION_UP_TO
+        || strategy::decomposed::quick(m)
         || (strategy != Strategy::RotationFirst && settings.rolling.is_none());
     // A rotation-first solve's search already tried the rotation relaxation with a larger share
     // of the limit: when it did not finish there, this step's share would not either.

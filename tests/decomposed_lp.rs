@@ -212,3 +212,34 @@ fn the_whole_lp_by_interior_point_is_the_same_optimum_with_duals_that_prove_it()
         );
     }
 }
+
+#[test]
+fn a_mips_whole_relaxation_from_the_halves_is_its_lp_relaxation() {
+    // The bottleneck step bounds a rotation-first plan by the whole model's LP relaxation, from
+    // the two halves when they are quick: it must be the relaxation of the MIP as built (the
+    // same rows and columns, integrality left out), whatever path solves it.
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), [5, 8, 4, 52, 15], 1);
+    let sc = load(dir.path());
+    let m = model::build(&sc, Mode::Mip, Formulation::Expanded);
+    assert!(m.lp.num_integer() > 0, "a MIP");
+    assert!(
+        decomposed::quick(&m),
+        "above 1,000 tour starts, below 3M nonzeros"
+    );
+    let mip_opts = SolveOptions {
+        mode: Mode::Mip,
+        ..opts()
+    };
+    let whole = decomposed::whole_lp(&m, &mip_opts).expect("the relaxation solves");
+    let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
+    let rel = (whole.solver_objective - direct.solver_objective).abs()
+        / direct.solver_objective.abs().max(1.0);
+    assert!(
+        rel <= 1e-6,
+        "{} against {}",
+        whole.solver_objective,
+        direct.solver_objective
+    );
+    assert_optimal_pair(&m.lp, &whole);
+}

@@ -14,6 +14,7 @@ use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
 use crate::scenario::Mode;
 use crate::solve::{self, KnownRelaxation, SolveOptions, Solved};
+use crate::strategy::decomposed;
 use std::collections::BTreeMap;
 
 /// Row duals of the rotation model's LP relaxation (no network), laid out on `m`'s rows by
@@ -142,7 +143,7 @@ pub fn find(
         // The relaxation of a large model may not finish in its share of time: then pools,
         // limits and reception go without marginal values rather than failing the rest.
         let whole = if whole_relaxation {
-            solve::solve(&m.lp, &quiet, None).map_err(|e| e.to_string())
+            decomposed::whole_lp(m, &quiet).map_err(|e| e.to_string())
         } else {
             Err("not tried for a model this large".to_string())
         };
