@@ -1,9 +1,9 @@
 //! Handing the model to HiGHS and reading back what it found.
 //!
-//! good_lp builds the HiGHS problem from our [`Lp`]; we then take the HiGHS model out of it
-//! (`into_inner`) because a planner needs what good_lp's own `solve()` hides: the objective the
-//! solver reports, the MIP gap, the log on stderr, a clean stop on SIGINT/SIGTERM, row duals, and
-//! an MPS file with the row and column names of docs/model.md.
+//! Our [`Lp`] goes to HiGHS through its C API as it is held, row by row (see [`to_highs`]), and
+//! is solved on a `highs::Model`, because a planner needs what a modelling layer's `solve()`
+//! hides: the objective the solver reports, the MIP gap, the log on stderr, a clean stop on
+//! SIGINT/SIGTERM, row duals, and an MPS file with the row and column names of docs/model.md.
 
 pub mod iis;
 pub mod warm;
@@ -12,10 +12,8 @@ use crate::base::effort::{Effort, WorkLimits};
 use crate::base::signal::interrupted;
 use crate::base::Error;
 use crate::base::{budget, progress};
-use crate::model::lp::Lp;
+use crate::model::lp::{Col, Lp};
 use crate::scenario::Mode;
-use good_lp::solvers::highs::highs;
-use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::PathBuf;
@@ -467,46 +465,119 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     })
 }
 
-/// Hands `lp` to HiGHS through good_lp and takes the HiGHS model back out.
+/// Hands `lp` to HiGHS: columns and rows in `lp`'s order, bounds, integrality (with `integer`)
+/// and costs, minimised.
+///
+/// The matrix goes over as `lp` holds it, row-wise, and HiGHS turns it column-wise itself. Going
+/// through good_lp instead built an expression per row, the highs crate's row problem and its
+/// column-wise copy: at coalition scale (19M nonzeros) hundreds of MB on top of ours and
+/// HiGHS's (docs/performance.md). The model HiGHS receives is the same: rows with their entries
+/// by column, so the same column-wise matrix, and the same MPS file.
 fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
-    // Hand the model to HiGHS through good_lp.
-    let mut vars = ProblemVariables::new();
-    let cols: Vec<Variable> = (0..lp.num_cols())
-        .map(|c| {
-            let mut def = variable().min(lp.col_lo[c]).max(lp.col_hi[c]);
-            if integer && lp.integer[c] {
-                def = def.integer();
-            }
-            vars.add(def)
-        })
+    use highs_sys::HighsInt;
+    let too_large = |what: &str, n: usize| {
+        Error::Other(format!(
+            "the model is too large for HiGHS: {n} {what} (at most {})",
+            HighsInt::MAX
+        ))
+    };
+    let count = |what: &str, n: usize| HighsInt::try_from(n).map_err(|_| too_large(what, n));
+    let (nc, nr, nz) = (
+        count("columns", lp.num_cols())?,
+        count("rows", lp.num_rows())?,
+        count("nonzeros", lp.nonzeros())?,
+    );
+    // The column indices go to HiGHS as they are held: a `Col` has HighsInt's size, and every
+    // index is below the column count, which fits (checked above), so the bits are the same.
+    const _: () = assert!(std::mem::size_of::<Col>() == std::mem::size_of::<HighsInt>());
+    // Every start is at most the nonzero count, which fits.
+    let starts: Vec<HighsInt> = lp.row_start[..lp.num_rows()]
+        .iter()
+        .map(|&s| s as HighsInt)
         .collect();
-    let mut objective = Expression::with_capacity(lp.num_cols());
-    for (c, &cost) in lp.cost.iter().enumerate() {
-        if cost != 0.0 {
-            objective.add_mul(cost, cols[c]);
-        }
-    }
-    let mut problem = vars.minimise(objective).using(highs);
-    for r in 0..lp.num_rows() {
-        let mut e = Expression::with_capacity(lp.row_start[r + 1] - lp.row_start[r]);
-        for (c, v) in lp.row_entries(r) {
-            e.add_mul(v, cols[c as usize]);
-        }
-        let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
-        // Every row rotaplan builds is one-sided or an equality, so row r is HiGHS row r.
-        let con = if lo == hi {
-            constraint!(e == lo)
-        } else if lo.is_finite() {
-            debug_assert!(hi.is_infinite(), "ranged rows are not built");
-            constraint!(e >= lo)
+    // Every row rotaplan builds is one-sided or an equality: the open side goes over as ±∞,
+    // and a cost of zero as +0 (as good_lp handed them over).
+    let (row_lo, row_hi): (Vec<f64>, Vec<f64>) = (0..lp.num_rows())
+        .map(|r| {
+            let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
+            if lo == hi {
+                (lo, lo)
+            } else if lo.is_finite() {
+                debug_assert!(hi.is_infinite(), "ranged rows are not built");
+                (lo, f64::INFINITY)
+            } else {
+                (f64::NEG_INFINITY, hi)
+            }
+        })
+        .unzip();
+    let cost: Vec<f64> = lp
+        .cost
+        .iter()
+        .map(|&c| if c != 0.0 { c } else { 0.0 })
+        .collect();
+    // An empty HiGHS instance, quiet as the highs crate makes them, to pass the model into.
+    let mut model = highs::Model::try_new(highs::ColProblem::default())
+        .map_err(|e| Error::Other(format!("HiGHS could not start: {e:?}")))?;
+    let ptr = model.as_mut_ptr();
+    let mip = integer && lp.integer.iter().any(|&b| b);
+    // SAFETY: ptr is a live Highs instance; every array holds the count HiGHS reads from it
+    // (columns: cost and bounds; rows: bounds and starts; nonzeros: indices and values), and
+    // HiGHS copies them before the call returns.
+    let status = unsafe {
+        if mip {
+            let integrality: Vec<HighsInt> = lp
+                .integer
+                .iter()
+                .map(|&b| {
+                    if b {
+                        highs_sys::kHighsVarTypeInteger
+                    } else {
+                        highs_sys::kHighsVarTypeContinuous
+                    }
+                })
+                .collect();
+            highs_sys::Highs_passMip(
+                ptr,
+                nc,
+                nr,
+                nz,
+                highs_sys::kHighsMatrixFormatRowwise,
+                highs_sys::kHighsObjSenseMinimize,
+                0.0,
+                cost.as_ptr(),
+                lp.col_lo.as_ptr(),
+                lp.col_hi.as_ptr(),
+                row_lo.as_ptr(),
+                row_hi.as_ptr(),
+                starts.as_ptr(),
+                lp.idx.as_ptr() as *const HighsInt,
+                lp.val.as_ptr(),
+                integrality.as_ptr(),
+            )
         } else {
-            constraint!(e <= hi)
-        };
-        problem.add_constraint(con);
+            highs_sys::Highs_passLp(
+                ptr,
+                nc,
+                nr,
+                nz,
+                highs_sys::kHighsMatrixFormatRowwise,
+                highs_sys::kHighsObjSenseMinimize,
+                0.0,
+                cost.as_ptr(),
+                lp.col_lo.as_ptr(),
+                lp.col_hi.as_ptr(),
+                row_lo.as_ptr(),
+                row_hi.as_ptr(),
+                starts.as_ptr(),
+                lp.idx.as_ptr() as *const HighsInt,
+                lp.val.as_ptr(),
+            )
+        }
+    };
+    if status == highs_sys::kHighsStatusError {
+        return Err(Error::Other("HiGHS refused the model".to_string()));
     }
-    problem
-        .try_into_inner()
-        .map_err(|e| Error::Other(format!("HiGHS refused the model: {e}")))
+    Ok(model)
 }
 
 /// Writes `lp` as handed to HiGHS (MPS with the names of docs/model.md), without solving it.
