@@ -5,6 +5,7 @@
 //! hides: the objective the solver reports, the MIP gap, the log on stderr, a clean stop on
 //! SIGINT/SIGTERM, row duals, and an MPS file with the row and column names of docs/model.md.
 
+pub mod fixed_out;
 pub mod iis;
 pub mod warm;
 
