@@ -5,6 +5,7 @@
 //! hides: the objective the solver reports, the MIP gap, the log on stderr, a clean stop on
 //! SIGINT/SIGTERM, row duals, and an MPS file with the row and column names of docs/model.md.
 
+pub mod dual_bound;
 pub mod fixed_out;
 pub mod iis;
 pub mod warm;
@@ -690,4 +691,155 @@ pub fn solve_from(
         relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::lp::{RowKind, Var};
+    use highs_sys::HighsInt;
+
+    /// The model as HiGHS holds it: column-wise (starts, indices, values), costs, bounds, sense
+    /// and integrality.
+    struct Held {
+        cost: Vec<f64>,
+        col: (Vec<f64>, Vec<f64>),
+        row: (Vec<f64>, Vec<f64>),
+        start: Vec<HighsInt>,
+        index: Vec<HighsInt>,
+        value: Vec<f64>,
+        integrality: Vec<HighsInt>,
+        sense: HighsInt,
+    }
+
+    fn held(model: &mut highs::Model) -> Held {
+        let p = model.as_mut_ptr();
+        // SAFETY: p is live; every array is sized by the counts HiGHS reports for the model.
+        unsafe {
+            let (nc, nr, nz) = (
+                highs_sys::Highs_getNumCol(p) as usize,
+                highs_sys::Highs_getNumRow(p) as usize,
+                highs_sys::Highs_getNumNz(p) as usize,
+            );
+            let mut h = Held {
+                cost: vec![0.0; nc],
+                col: (vec![0.0; nc], vec![0.0; nc]),
+                row: (vec![0.0; nr], vec![0.0; nr]),
+                start: vec![0; nc + 1],
+                index: vec![0; nz],
+                value: vec![0.0; nz],
+                integrality: vec![0; nc],
+                sense: 0,
+            };
+            let (mut c, mut r, mut z, mut offset) = (0, 0, 0, 0.0);
+            let status = highs_sys::Highs_getLp(
+                p,
+                highs_sys::kHighsMatrixFormatColwise,
+                &mut c,
+                &mut r,
+                &mut z,
+                &mut h.sense,
+                &mut offset,
+                h.cost.as_mut_ptr(),
+                h.col.0.as_mut_ptr(),
+                h.col.1.as_mut_ptr(),
+                h.row.0.as_mut_ptr(),
+                h.row.1.as_mut_ptr(),
+                h.start.as_mut_ptr(),
+                h.index.as_mut_ptr(),
+                h.value.as_mut_ptr(),
+                h.integrality.as_mut_ptr(),
+            );
+            assert_ne!(status, highs_sys::kHighsStatusError);
+            assert_eq!((c as usize, r as usize, z as usize), (nc, nr, nz));
+            assert_eq!(offset, 0.0);
+            h.start[nc] = nz as HighsInt;
+            h
+        }
+    }
+
+    /// min 2a + 0b + 5c, a integer in [0, 3], b in [1, ∞), c in [0, 4] integer;
+    /// r0: a + 2b ≥ 3; r1: 4b − c ≤ 6; r2: a + b + c = 5; r3: c ≤ 2.
+    fn tiny() -> Lp {
+        let mut lp = Lp::new();
+        let v = |t| Var::Tour { triple: 0, t };
+        let a = lp.col(v(0), 0.0, 3.0, 2.0, true);
+        let b = lp.col(v(1), 1.0, f64::INFINITY, 0.0, false);
+        let c = lp.col(v(2), 0.0, 4.0, 5.0, true);
+        let k = |t| RowKind::Pool { offer: 0, t };
+        lp.row(k(0), 3.0, f64::INFINITY, &[(a, 1.0), (b, 2.0)]);
+        lp.row(k(1), f64::NEG_INFINITY, 6.0, &[(b, 4.0), (c, -1.0)]);
+        lp.row(k(2), 5.0, 5.0, &[(a, 1.0), (b, 1.0), (c, 1.0)]);
+        lp.row(k(3), f64::NEG_INFINITY, 2.0, &[(c, 1.0)]);
+        lp
+    }
+
+    #[test]
+    fn highs_holds_the_lp_as_built() {
+        let lp = tiny();
+        for integer in [false, true] {
+            let mut model = to_highs(&lp, integer).unwrap();
+            let h = held(&mut model);
+            assert_eq!(h.sense, highs_sys::kHighsObjSenseMinimize);
+            assert_eq!(h.cost, vec![2.0, 0.0, 5.0]);
+            assert_eq!(h.col.0, vec![0.0, 1.0, 0.0]);
+            assert_eq!(h.col.1[..1], [3.0]);
+            assert!(h.col.1[1] >= 1e30, "b has no upper bound");
+            assert_eq!(h.col.1[2], 4.0);
+            assert_eq!((h.row.0[0], h.row.0[2]), (3.0, 5.0));
+            assert!(h.row.1[0] >= 1e30 && h.row.0[1] <= -1e30 && h.row.0[3] <= -1e30);
+            assert_eq!((h.row.1[1], h.row.1[2], h.row.1[3]), (6.0, 5.0, 2.0));
+            // Column-wise: a in r0, r2; b in r0, r1, r2; c in r1, r2, r3 (rows ascending).
+            assert_eq!(h.start, vec![0, 2, 5, 8]);
+            assert_eq!(h.index, vec![0, 2, 0, 1, 2, 1, 2, 3]);
+            assert_eq!(h.value, vec![1.0, 1.0, 2.0, 4.0, 1.0, -1.0, 1.0, 1.0]);
+            let int = highs_sys::kHighsVarTypeInteger;
+            let cont = highs_sys::kHighsVarTypeContinuous;
+            if integer {
+                assert_eq!(h.integrality, vec![int, cont, int]);
+            } else {
+                assert!(h.integrality.iter().all(|&i| i == cont));
+            }
+        }
+    }
+
+    /// The tiny model's optima, by hand. b ≥ 1 costs nothing, c costs most, so c = 0 where
+    /// possible: r1 then needs 4b ≤ 6, b ≤ 1.5; r2: a = 5 − b ≤ 3 needs b ≥ 2. So c > 0:
+    /// with c free, a + b + c = 5, 4b − c ≤ 6, c ≤ 2. Cost 2a + 5c with a = 5 − b − c:
+    /// 10 − 2b + 3c, so b as large as r1 allows: b = (6 + c)/4, cost 10 − (6 + c)/2 + 3c =
+    /// 7 + 2.5c, and a = 5 − (6 + c)/4 − c ≤ 3 needs c ≥ 0.4. LP: c = 0.4, b = 1.6, a = 3,
+    /// cost 6 + 2 = 8. MIP (a, c whole): c = 0 needs a = 5 − b ≥ 3.5, too many; c = 1 needs
+    /// b ≤ 1.75 and a = 4 − b whole, so a = 3, b = 1: cost 6 + 5 = 11; c = 2 costs 10 already
+    /// and a ≥ 1 (a = 3 − b with b ≤ 2): at least 12. So 11.
+    #[test]
+    fn the_tiny_model_solves_to_its_optimum() {
+        let lp = tiny();
+        let opts = SolveOptions {
+            mode: Mode::Lp,
+            time_limit_s: 10.0,
+            mip_gap: 1e-9,
+            threads: 1,
+            log: false,
+            lp_solver: None,
+            heuristic_effort: 0.05,
+            effort: None,
+            work: Default::default(),
+        };
+        let r = solve(&lp, &opts, None).unwrap();
+        assert!(
+            (r.solver_objective - 8.0).abs() < 1e-7,
+            "{}",
+            r.solver_objective
+        );
+        let mip = SolveOptions {
+            mode: Mode::Mip,
+            ..opts
+        };
+        let r = solve(&lp, &mip, None).unwrap();
+        assert!(
+            (r.solver_objective - 11.0).abs() < 1e-7,
+            "{}",
+            r.solver_objective
+        );
+    }
 }
