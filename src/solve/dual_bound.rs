@@ -42,15 +42,11 @@ pub fn lagrangian_bound(lp: &Lp, y: &[f64]) -> Option<f64> {
             }
         })
         .collect();
-    let mut rc = lp.cost.clone();
+    let rc = lp.reduced_costs(&y);
     let mut bound = 0.0;
     for (r, &yr) in y.iter().enumerate() {
-        if yr == 0.0 {
-            continue;
-        }
-        bound += yr * if yr > 0.0 { lp.row_lo[r] } else { lp.row_hi[r] };
-        for (c, a) in lp.row_entries(r) {
-            rc[c as usize] -= a * yr;
+        if yr != 0.0 {
+            bound += yr * if yr > 0.0 { lp.row_lo[r] } else { lp.row_hi[r] };
         }
     }
     let mut upper = lp.col_hi.clone();

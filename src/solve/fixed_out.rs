@@ -52,20 +52,10 @@ pub fn solve_with_fixed(
     let col_duals = match (&r.col_duals, &r.row_duals) {
         (Some(cd), Some(y)) => {
             // c − Aᵀy for the fixed columns, HiGHS's own value for the rest.
-            let mut rc: Vec<f64> = (0..lp.num_cols())
-                .map(|c| match new_index[c] {
-                    Some(n) => cd[n as usize],
-                    None => lp.cost[c],
-                })
-                .collect();
-            for (row, &yr) in y.iter().enumerate() {
-                if yr == 0.0 {
-                    continue;
-                }
-                for (c, a) in lp.row_entries(row) {
-                    if new_index[c as usize].is_none() {
-                        rc[c as usize] -= a * yr;
-                    }
+            let mut rc = lp.reduced_costs(y);
+            for (c, n) in new_index.iter().enumerate() {
+                if let Some(n) = n {
+                    rc[c] = cd[*n as usize];
                 }
             }
             Some(rc)
