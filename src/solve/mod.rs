@@ -521,14 +521,11 @@ fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
     let mut model = highs::Model::try_new(highs::ColProblem::default())
         .map_err(|e| Error::Other(format!("HiGHS could not start: {e:?}")))?;
     let ptr = model.as_mut_ptr();
-    let mip = integer && lp.integer.iter().any(|&b| b);
-    // SAFETY: ptr is a live Highs instance; every array holds the count HiGHS reads from it
-    // (columns: cost and bounds; rows: bounds and starts; nonzeros: indices and values), and
-    // HiGHS copies them before the call returns.
-    let status = unsafe {
-        if mip {
-            let integrality: Vec<HighsInt> = lp
-                .integer
+    // Integrality only for a MIP with integer columns (HiGHS then runs its MIP solver); none
+    // (a null pointer) makes an LP.
+    let integrality: Option<Vec<HighsInt>> =
+        (integer && lp.integer.iter().any(|&b| b)).then(|| {
+            lp.integer
                 .iter()
                 .map(|&b| {
                     if b {
@@ -537,44 +534,37 @@ fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
                         highs_sys::kHighsVarTypeContinuous
                     }
                 })
-                .collect();
-            highs_sys::Highs_passMip(
-                ptr,
-                nc,
-                nr,
-                nz,
-                highs_sys::kHighsMatrixFormatRowwise,
-                highs_sys::kHighsObjSenseMinimize,
-                0.0,
-                cost.as_ptr(),
-                lp.col_lo.as_ptr(),
-                lp.col_hi.as_ptr(),
-                row_lo.as_ptr(),
-                row_hi.as_ptr(),
-                starts.as_ptr(),
-                lp.idx.as_ptr() as *const HighsInt,
-                lp.val.as_ptr(),
-                integrality.as_ptr(),
-            )
-        } else {
-            highs_sys::Highs_passLp(
-                ptr,
-                nc,
-                nr,
-                nz,
-                highs_sys::kHighsMatrixFormatRowwise,
-                highs_sys::kHighsObjSenseMinimize,
-                0.0,
-                cost.as_ptr(),
-                lp.col_lo.as_ptr(),
-                lp.col_hi.as_ptr(),
-                row_lo.as_ptr(),
-                row_hi.as_ptr(),
-                starts.as_ptr(),
-                lp.idx.as_ptr() as *const HighsInt,
-                lp.val.as_ptr(),
-            )
-        }
+                .collect()
+        });
+    // SAFETY: ptr is a live Highs instance; every array holds the count HiGHS reads from it
+    // (columns: cost, bounds and integrality; rows: bounds and starts; nonzeros: indices and
+    // values), no Hessian is passed, and HiGHS copies them before the call returns.
+    let status = unsafe {
+        highs_sys::Highs_passModel(
+            ptr,
+            nc,
+            nr,
+            nz,
+            0,
+            highs_sys::kHighsMatrixFormatRowwise,
+            0, // no Hessian: the format HiGHS's own Highs_passLp passes
+            highs_sys::kHighsObjSenseMinimize,
+            0.0,
+            cost.as_ptr(),
+            lp.col_lo.as_ptr(),
+            lp.col_hi.as_ptr(),
+            row_lo.as_ptr(),
+            row_hi.as_ptr(),
+            starts.as_ptr(),
+            lp.idx.as_ptr() as *const HighsInt,
+            lp.val.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            integrality
+                .as_ref()
+                .map_or(std::ptr::null(), |v| v.as_ptr()),
+        )
     };
     if status == highs_sys::kHighsStatusError {
         return Err(Error::Other("HiGHS refused the model".to_string()));
