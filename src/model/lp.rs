@@ -163,6 +163,21 @@ impl Lp {
             .zip(self.val[a..b].iter().copied())
     }
 
+    /// Each column's reduced cost c − Aᵀy for the row duals `y` (HiGHS's convention: y is
+    /// d(objective)/d(right-hand side)).
+    pub fn reduced_costs(&self, y: &[f64]) -> Vec<f64> {
+        let mut rc = self.cost.clone();
+        for (r, &yr) in y.iter().enumerate().take(self.num_rows()) {
+            if yr == 0.0 {
+                continue;
+            }
+            for (c, a) in self.row_entries(r) {
+                rc[c as usize] -= a * yr;
+            }
+        }
+        rc
+    }
+
     /// A copy with every integer column fixed at `values` (rounded to nearest, or down when
     /// `down`): an LP over the continuous rest.
     pub fn with_integers_fixed(&self, values: &[f64], down: bool) -> Lp {

@@ -1,10 +1,12 @@
 //! Handing the model to HiGHS and reading back what it found.
 //!
-//! good_lp builds the HiGHS problem from our [`Lp`]; we then take the HiGHS model out of it
-//! (`into_inner`) because a planner needs what good_lp's own `solve()` hides: the objective the
-//! solver reports, the MIP gap, the log on stderr, a clean stop on SIGINT/SIGTERM, row duals, and
-//! an MPS file with the row and column names of docs/model.md.
+//! Our [`Lp`] goes to HiGHS through its C API as it is held, row by row (see [`to_highs`]), and
+//! is solved on a `highs::Model`, because a planner needs what a modelling layer's `solve()`
+//! hides: the objective the solver reports, the MIP gap, the log on stderr, a clean stop on
+//! SIGINT/SIGTERM, row duals, and an MPS file with the row and column names of docs/model.md.
 
+pub mod dual_bound;
+pub mod fixed_out;
 pub mod iis;
 pub mod warm;
 
@@ -12,10 +14,8 @@ use crate::base::effort::{Effort, WorkLimits};
 use crate::base::signal::interrupted;
 use crate::base::Error;
 use crate::base::{budget, progress};
-use crate::model::lp::Lp;
+use crate::model::lp::{Col, Lp};
 use crate::scenario::Mode;
-use good_lp::solvers::highs::highs;
-use good_lp::{constraint, variable, Expression, ProblemVariables, SolverModel, Variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::PathBuf;
@@ -467,46 +467,109 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
     })
 }
 
-/// Hands `lp` to HiGHS through good_lp and takes the HiGHS model back out.
+/// Hands `lp` to HiGHS: columns and rows in `lp`'s order, bounds, integrality (with `integer`)
+/// and costs, minimised.
+///
+/// The matrix goes over as `lp` holds it, row-wise, and HiGHS turns it column-wise itself. Going
+/// through good_lp instead built an expression per row, the highs crate's row problem and its
+/// column-wise copy: at coalition scale (19M nonzeros) hundreds of MB on top of ours and
+/// HiGHS's (docs/performance.md). The model HiGHS receives is the same: rows with their entries
+/// by column, so the same column-wise matrix, and the same MPS file.
 fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
-    // Hand the model to HiGHS through good_lp.
-    let mut vars = ProblemVariables::new();
-    let cols: Vec<Variable> = (0..lp.num_cols())
-        .map(|c| {
-            let mut def = variable().min(lp.col_lo[c]).max(lp.col_hi[c]);
-            if integer && lp.integer[c] {
-                def = def.integer();
-            }
-            vars.add(def)
-        })
+    use highs_sys::HighsInt;
+    let too_large = |what: &str, n: usize| {
+        Error::Other(format!(
+            "the model is too large for HiGHS: {n} {what} (at most {})",
+            HighsInt::MAX
+        ))
+    };
+    let count = |what: &str, n: usize| HighsInt::try_from(n).map_err(|_| too_large(what, n));
+    let (nc, nr, nz) = (
+        count("columns", lp.num_cols())?,
+        count("rows", lp.num_rows())?,
+        count("nonzeros", lp.nonzeros())?,
+    );
+    // The column indices go to HiGHS as they are held: a `Col` has HighsInt's size, and every
+    // index is below the column count, which fits (checked above), so the bits are the same.
+    const _: () = assert!(std::mem::size_of::<Col>() == std::mem::size_of::<HighsInt>());
+    // Every start is at most the nonzero count, which fits.
+    let starts: Vec<HighsInt> = lp.row_start[..lp.num_rows()]
+        .iter()
+        .map(|&s| s as HighsInt)
         .collect();
-    let mut objective = Expression::with_capacity(lp.num_cols());
-    for (c, &cost) in lp.cost.iter().enumerate() {
-        if cost != 0.0 {
-            objective.add_mul(cost, cols[c]);
-        }
+    // Every row rotaplan builds is one-sided or an equality: the open side goes over as ±∞,
+    // and a cost of zero as +0 (as good_lp handed them over).
+    let (row_lo, row_hi): (Vec<f64>, Vec<f64>) = (0..lp.num_rows())
+        .map(|r| {
+            let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
+            if lo == hi {
+                (lo, lo)
+            } else if lo.is_finite() {
+                debug_assert!(hi.is_infinite(), "ranged rows are not built");
+                (lo, f64::INFINITY)
+            } else {
+                (f64::NEG_INFINITY, hi)
+            }
+        })
+        .unzip();
+    let cost: Vec<f64> = lp
+        .cost
+        .iter()
+        .map(|&c| if c != 0.0 { c } else { 0.0 })
+        .collect();
+    // An empty HiGHS instance, quiet as the highs crate makes them, to pass the model into.
+    let mut model = highs::Model::try_new(highs::ColProblem::default())
+        .map_err(|e| Error::Other(format!("HiGHS could not start: {e:?}")))?;
+    let ptr = model.as_mut_ptr();
+    // Integrality only for a MIP with integer columns (HiGHS then runs its MIP solver); none
+    // (a null pointer) makes an LP.
+    let integrality: Option<Vec<HighsInt>> =
+        (integer && lp.integer.iter().any(|&b| b)).then(|| {
+            lp.integer
+                .iter()
+                .map(|&b| {
+                    if b {
+                        highs_sys::kHighsVarTypeInteger
+                    } else {
+                        highs_sys::kHighsVarTypeContinuous
+                    }
+                })
+                .collect()
+        });
+    // SAFETY: ptr is a live Highs instance; every array holds the count HiGHS reads from it
+    // (columns: cost, bounds and integrality; rows: bounds and starts; nonzeros: indices and
+    // values), no Hessian is passed, and HiGHS copies them before the call returns.
+    let status = unsafe {
+        highs_sys::Highs_passModel(
+            ptr,
+            nc,
+            nr,
+            nz,
+            0,
+            highs_sys::kHighsMatrixFormatRowwise,
+            0, // no Hessian: the format HiGHS's own Highs_passLp passes
+            highs_sys::kHighsObjSenseMinimize,
+            0.0,
+            cost.as_ptr(),
+            lp.col_lo.as_ptr(),
+            lp.col_hi.as_ptr(),
+            row_lo.as_ptr(),
+            row_hi.as_ptr(),
+            starts.as_ptr(),
+            lp.idx.as_ptr() as *const HighsInt,
+            lp.val.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            integrality
+                .as_ref()
+                .map_or(std::ptr::null(), |v| v.as_ptr()),
+        )
+    };
+    if status == highs_sys::kHighsStatusError {
+        return Err(Error::Other("HiGHS refused the model".to_string()));
     }
-    let mut problem = vars.minimise(objective).using(highs);
-    for r in 0..lp.num_rows() {
-        let mut e = Expression::with_capacity(lp.row_start[r + 1] - lp.row_start[r]);
-        for (c, v) in lp.row_entries(r) {
-            e.add_mul(v, cols[c as usize]);
-        }
-        let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
-        // Every row rotaplan builds is one-sided or an equality, so row r is HiGHS row r.
-        let con = if lo == hi {
-            constraint!(e == lo)
-        } else if lo.is_finite() {
-            debug_assert!(hi.is_infinite(), "ranged rows are not built");
-            constraint!(e >= lo)
-        } else {
-            constraint!(e <= hi)
-        };
-        problem.add_constraint(con);
-    }
-    problem
-        .try_into_inner()
-        .map_err(|e| Error::Other(format!("HiGHS refused the model: {e}")))
+    Ok(model)
 }
 
 /// Writes `lp` as handed to HiGHS (MPS with the names of docs/model.md), without solving it.
@@ -618,4 +681,155 @@ pub fn solve_from(
         relaxation: None,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::lp::{RowKind, Var};
+    use highs_sys::HighsInt;
+
+    /// The model as HiGHS holds it: column-wise (starts, indices, values), costs, bounds, sense
+    /// and integrality.
+    struct Held {
+        cost: Vec<f64>,
+        col: (Vec<f64>, Vec<f64>),
+        row: (Vec<f64>, Vec<f64>),
+        start: Vec<HighsInt>,
+        index: Vec<HighsInt>,
+        value: Vec<f64>,
+        integrality: Vec<HighsInt>,
+        sense: HighsInt,
+    }
+
+    fn held(model: &mut highs::Model) -> Held {
+        let p = model.as_mut_ptr();
+        // SAFETY: p is live; every array is sized by the counts HiGHS reports for the model.
+        unsafe {
+            let (nc, nr, nz) = (
+                highs_sys::Highs_getNumCol(p) as usize,
+                highs_sys::Highs_getNumRow(p) as usize,
+                highs_sys::Highs_getNumNz(p) as usize,
+            );
+            let mut h = Held {
+                cost: vec![0.0; nc],
+                col: (vec![0.0; nc], vec![0.0; nc]),
+                row: (vec![0.0; nr], vec![0.0; nr]),
+                start: vec![0; nc + 1],
+                index: vec![0; nz],
+                value: vec![0.0; nz],
+                integrality: vec![0; nc],
+                sense: 0,
+            };
+            let (mut c, mut r, mut z, mut offset) = (0, 0, 0, 0.0);
+            let status = highs_sys::Highs_getLp(
+                p,
+                highs_sys::kHighsMatrixFormatColwise,
+                &mut c,
+                &mut r,
+                &mut z,
+                &mut h.sense,
+                &mut offset,
+                h.cost.as_mut_ptr(),
+                h.col.0.as_mut_ptr(),
+                h.col.1.as_mut_ptr(),
+                h.row.0.as_mut_ptr(),
+                h.row.1.as_mut_ptr(),
+                h.start.as_mut_ptr(),
+                h.index.as_mut_ptr(),
+                h.value.as_mut_ptr(),
+                h.integrality.as_mut_ptr(),
+            );
+            assert_ne!(status, highs_sys::kHighsStatusError);
+            assert_eq!((c as usize, r as usize, z as usize), (nc, nr, nz));
+            assert_eq!(offset, 0.0);
+            h.start[nc] = nz as HighsInt;
+            h
+        }
+    }
+
+    /// min 2a + 0b + 5c, a integer in [0, 3], b in [1, ∞), c in [0, 4] integer;
+    /// r0: a + 2b ≥ 3; r1: 4b − c ≤ 6; r2: a + b + c = 5; r3: c ≤ 2.
+    fn tiny() -> Lp {
+        let mut lp = Lp::new();
+        let v = |t| Var::Tour { triple: 0, t };
+        let a = lp.col(v(0), 0.0, 3.0, 2.0, true);
+        let b = lp.col(v(1), 1.0, f64::INFINITY, 0.0, false);
+        let c = lp.col(v(2), 0.0, 4.0, 5.0, true);
+        let k = |t| RowKind::Pool { offer: 0, t };
+        lp.row(k(0), 3.0, f64::INFINITY, &[(a, 1.0), (b, 2.0)]);
+        lp.row(k(1), f64::NEG_INFINITY, 6.0, &[(b, 4.0), (c, -1.0)]);
+        lp.row(k(2), 5.0, 5.0, &[(a, 1.0), (b, 1.0), (c, 1.0)]);
+        lp.row(k(3), f64::NEG_INFINITY, 2.0, &[(c, 1.0)]);
+        lp
+    }
+
+    #[test]
+    fn highs_holds_the_lp_as_built() {
+        let lp = tiny();
+        for integer in [false, true] {
+            let mut model = to_highs(&lp, integer).unwrap();
+            let h = held(&mut model);
+            assert_eq!(h.sense, highs_sys::kHighsObjSenseMinimize);
+            assert_eq!(h.cost, vec![2.0, 0.0, 5.0]);
+            assert_eq!(h.col.0, vec![0.0, 1.0, 0.0]);
+            assert_eq!(h.col.1[..1], [3.0]);
+            assert!(h.col.1[1] >= 1e30, "b has no upper bound");
+            assert_eq!(h.col.1[2], 4.0);
+            assert_eq!((h.row.0[0], h.row.0[2]), (3.0, 5.0));
+            assert!(h.row.1[0] >= 1e30 && h.row.0[1] <= -1e30 && h.row.0[3] <= -1e30);
+            assert_eq!((h.row.1[1], h.row.1[2], h.row.1[3]), (6.0, 5.0, 2.0));
+            // Column-wise: a in r0, r2; b in r0, r1, r2; c in r1, r2, r3 (rows ascending).
+            assert_eq!(h.start, vec![0, 2, 5, 8]);
+            assert_eq!(h.index, vec![0, 2, 0, 1, 2, 1, 2, 3]);
+            assert_eq!(h.value, vec![1.0, 1.0, 2.0, 4.0, 1.0, -1.0, 1.0, 1.0]);
+            let int = highs_sys::kHighsVarTypeInteger;
+            let cont = highs_sys::kHighsVarTypeContinuous;
+            if integer {
+                assert_eq!(h.integrality, vec![int, cont, int]);
+            } else {
+                assert!(h.integrality.iter().all(|&i| i == cont));
+            }
+        }
+    }
+
+    /// The tiny model's optima, by hand. b ≥ 1 costs nothing, c costs most, so c = 0 where
+    /// possible: r1 then needs 4b ≤ 6, b ≤ 1.5; r2: a = 5 − b ≤ 3 needs b ≥ 2. So c > 0:
+    /// with c free, a + b + c = 5, 4b − c ≤ 6, c ≤ 2. Cost 2a + 5c with a = 5 − b − c:
+    /// 10 − 2b + 3c, so b as large as r1 allows: b = (6 + c)/4, cost 10 − (6 + c)/2 + 3c =
+    /// 7 + 2.5c, and a = 5 − (6 + c)/4 − c ≤ 3 needs c ≥ 0.4. LP: c = 0.4, b = 1.6, a = 3,
+    /// cost 6 + 2 = 8. MIP (a, c whole): c = 0 needs a = 5 − b ≥ 3.5, too many; c = 1 needs
+    /// b ≤ 1.75 and a = 4 − b whole, so a = 3, b = 1: cost 6 + 5 = 11; c = 2 costs 10 already
+    /// and a ≥ 1 (a = 3 − b with b ≤ 2): at least 12. So 11.
+    #[test]
+    fn the_tiny_model_solves_to_its_optimum() {
+        let lp = tiny();
+        let opts = SolveOptions {
+            mode: Mode::Lp,
+            time_limit_s: 10.0,
+            mip_gap: 1e-9,
+            threads: 1,
+            log: false,
+            lp_solver: None,
+            heuristic_effort: 0.05,
+            effort: None,
+            work: Default::default(),
+        };
+        let r = solve(&lp, &opts, None).unwrap();
+        assert!(
+            (r.solver_objective - 8.0).abs() < 1e-7,
+            "{}",
+            r.solver_objective
+        );
+        let mip = SolveOptions {
+            mode: Mode::Mip,
+            ..opts
+        };
+        let r = solve(&lp, &mip, None).unwrap();
+        assert!(
+            (r.solver_objective - 11.0).abs() < 1e-7,
+            "{}",
+            r.solver_objective
+        );
+    }
 }

@@ -328,7 +328,7 @@ fn answer(m: &Model, cumulative: Option<&Cumulative>, p: LpPoint, seconds: f64) 
     };
     let mut row_duals = p.row_duals;
     row_duals.truncate(m.lp.num_rows());
-    let col_duals = reduced_costs(&m.lp, &row_duals);
+    let col_duals = m.lp.reduced_costs(&row_duals);
     let objective: f64 = m.lp.cost.iter().zip(&values).map(|(c, v)| c * v).sum();
     Solved {
         status: Status::Optimal,
@@ -415,17 +415,3 @@ fn whole_from_bases(
 
 /// HiGHS's basis status of a basic column or row.
 const BASIC: i32 = 1;
-
-/// Each column's reduced cost c − Aᵀy for the row duals `y`.
-fn reduced_costs(lp: &Lp, y: &[f64]) -> Vec<f64> {
-    let mut rc = lp.cost.clone();
-    for (r, &yr) in y.iter().enumerate() {
-        if yr == 0.0 {
-            continue;
-        }
-        for (c, a) in lp.row_entries(r) {
-            rc[c as usize] -= a * yr;
-        }
-    }
-    rc
-}

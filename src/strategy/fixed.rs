@@ -19,15 +19,13 @@ pub fn solve_with_tours_fixed(
     bound: f64,
     started: Instant,
 ) -> Result<Solved, Error> {
-    let mut fixed = m.lp.clone();
-    for c in 0..fixed.num_cols() {
-        if let Var::Tour { triple, t } = fixed.var[c] {
-            let v = starts(triple, t).max(fixed.col_lo[c]);
-            fixed.col_lo[c] = v;
-            fixed.col_hi[c] = v;
-        }
-        fixed.integer[c] = false;
-    }
+    // The tours go to HiGHS as constants, not as columns (`solve::fixed_out`).
+    let fixed: Vec<Option<f64>> = (0..m.lp.num_cols())
+        .map(|c| match m.lp.var[c] {
+            Var::Tour { triple, t } => Some(starts(triple, t).max(m.lp.col_lo[c])),
+            _ => None,
+        })
+        .collect();
     let left = (opts.time_limit_s - started.elapsed().as_secs_f64())
         .max(opts.time_limit_s * budget::FIXED_TOURS_LP_MIN_SHARE)
         .max(budget::FIXED_TOURS_LP_MIN_S);
@@ -36,7 +34,7 @@ pub fn solve_with_tours_fixed(
         time_limit_s: left,
         ..opts.clone()
     };
-    let f = solve::solve(&fixed, &lp_opts, None)?;
+    let f = solve::fixed_out::solve_with_fixed(&m.lp, &fixed, &lp_opts)?;
     let (upper, lower) = (f.solver_objective, bound);
     let gap = solve::relative_gap(upper, lower);
     Ok(Solved {

@@ -14,6 +14,7 @@ use crate::base::{budget, progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
+use crate::solve::dual_bound::{self, LpEnd};
 use crate::solve::{relative_gap, KnownRelaxation, SolveOptions, Solved, Status};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -341,6 +342,24 @@ pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation,
     relax_lp(&m.lp, m.form, opts, seconds)
 }
 
+/// A relaxation stopped by its limit: the bound its last iterate proves, if any
+/// ([`crate::solve::dual_bound`]), and why it stopped.
+#[derive(Debug, Clone)]
+pub struct Stopped {
+    pub bound: Option<f64>,
+    pub why: String,
+}
+
+/// [`relax`], or when the interior point is stopped by its limit, the bound its last iterate's
+/// row duals prove.
+pub fn relax_or_bound(
+    m: &Model,
+    opts: &SolveOptions,
+    seconds: f64,
+) -> Result<Result<Relaxation, Stopped>, Error> {
+    relax_lp_or_bound(&m.lp, m.form, opts, seconds)
+}
+
 /// [`relax`] for an LP of the rotation model's shape (the same columns and rows, costs may
 /// differ) built in `form`.
 pub fn relax_lp(
@@ -349,6 +368,16 @@ pub fn relax_lp(
     opts: &SolveOptions,
     seconds: f64,
 ) -> Result<Relaxation, Error> {
+    relax_lp_or_bound(lp, form, opts, seconds)?.map_err(|s| Error::no_plan(s.why))
+}
+
+/// [`relax_lp`], or the bound a stopped interior point proves ([`relax_or_bound`]).
+pub fn relax_lp_or_bound(
+    lp: &Lp,
+    form: Formulation,
+    opts: &SolveOptions,
+    seconds: f64,
+) -> Result<Result<Relaxation, Stopped>, Error> {
     // Under an effort the relaxation stops at an iteration count; the clock is the safety stop.
     let (seconds, work) = match &opts.effort {
         Some(e) => (e.seconds_left(), WorkLimits::relaxation(e)),
@@ -365,30 +394,42 @@ pub fn relax_lp(
     match form {
         Formulation::Expanded if lp.nonzeros() >= CUMULATIVE_FROM_NONZEROS => {
             let cum = Cumulative::new(lp);
-            let r = crate::solve::solve(&cum.lp, &lp_opts("ipm"), None)?;
             // The cumulative LP keeps the original rows first, in order: the same constraints in
-            // other variables, so the same duals.
+            // other variables, so the same duals, and multipliers for `lp`'s rows.
             let n = lp.num_rows();
-            Ok(Relaxation {
-                objective: r.solver_objective,
-                values: cum.to_original(&r.values),
-                row_duals: r.row_duals.filter(|d| d.len() >= n).map(|mut d| {
-                    d.truncate(n);
-                    d
-                }),
-            })
+            let first_rows = |d: Vec<f64>| (d.len() >= n).then(|| d[..n].to_vec());
+            match dual_bound::solve_lp_keeping_duals(&cum.lp, &lp_opts("ipm"))? {
+                LpEnd::Optimal {
+                    objective,
+                    values,
+                    row_duals,
+                } => Ok(Ok(Relaxation {
+                    objective,
+                    values: cum.to_original(&values),
+                    row_duals: first_rows(row_duals),
+                })),
+                LpEnd::Stopped { row_duals, why } => Ok(Err(Stopped {
+                    bound: row_duals
+                        .and_then(first_rows)
+                        .and_then(|y| dual_bound::lagrangian_bound(lp, &y)),
+                    why,
+                })),
+            }
         }
         form => {
             let solver = match form {
                 Formulation::Expanded => "simplex",
                 Formulation::Aggregated => "ipm",
             };
-            let r = crate::solve::solve(lp, &lp_opts(solver), None)?;
-            Ok(Relaxation {
-                objective: r.solver_objective,
-                values: r.values,
-                row_duals: r.row_duals,
-            })
+            match crate::solve::solve(lp, &lp_opts(solver), None) {
+                Ok(r) => Ok(Ok(Relaxation {
+                    objective: r.solver_objective,
+                    values: r.values,
+                    row_duals: r.row_duals,
+                })),
+                Err(Error::NoPlan(why)) => Ok(Err(Stopped { bound: None, why })),
+                Err(e) => Err(e),
+            }
         }
     }
 }
@@ -850,7 +891,8 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
         }
     };
     let mut relax_seconds = 0.0;
-    let rel = match relax(m, opts, seconds - reserve) {
+    let mut stopped_bound = None;
+    let rel = match relax_or_bound(m, opts, seconds - reserve)? {
         Ok(rel) => {
             relax_seconds = started.elapsed().as_secs_f64();
             say(
@@ -864,14 +906,25 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
             );
             Some(rel)
         }
-        Err(Error::NoPlan(why)) => {
+        // Only a positive bound says more than the 0 every plan's nonnegative terms prove.
+        Err(Stopped {
+            bound: Some(b),
+            why,
+        }) if b > 0.0 => {
+            say(
+                format!("heuristic: no LP relaxation within its time ({why}): bound {b:.0} from its last iterate's duals; searching from the plan with no new tours"),
+                serde_json::json!({"event": "heuristic", "step": "relaxation", "bound": null, "dual_bound": b}),
+            );
+            stopped_bound = Some(b);
+            None
+        }
+        Err(Stopped { why, .. }) => {
             say(
                 format!("heuristic: no LP relaxation within its time ({why}): searching from the plan with no new tours, bound 0"),
                 serde_json::json!({"event": "heuristic", "step": "relaxation", "bound": null}),
             );
             None
         }
-        Err(e) => return Err(e),
     };
     let guide = rel.clone().unwrap_or_else(|| Relaxation {
         values: m.lp.col_lo.clone(),
@@ -894,7 +947,7 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
         })
     });
     let bound = rel
-        .map_or(0.0, |r| r.objective)
+        .map_or(stopped_bound.unwrap_or(0.0).max(0.0), |r| r.objective)
         .max(stats.proven_bound.unwrap_or(f64::NEG_INFINITY))
         .min(best.objective);
     let gap = relative_gap(best.objective, bound);
