@@ -15,9 +15,9 @@
 //!
 //! The answer is HiGHS's own optimum of the whole LP, with its own duals: the same LP, the same
 //! optimum as the direct solve. At the largest sizes (`INTERIOR_WHOLE_FROM`) that last step needs
-//! too many iterations, and the whole LP goes to the interior point at once instead. Benders cuts of the network's cost added to the master were
-//! tried first and dropped (docs/performance.md): the master's re-solves after each cut took
-//! longer than this whole step.
+//! too many iterations, and the whole LP goes to the interior point at once instead. Benders
+//! cuts of the network's cost added to the master were tried first and dropped
+//! (docs/performance.md): the master's re-solves after each cut took longer than this whole step.
 
 use crate::base::{progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
@@ -196,11 +196,15 @@ pub fn solve_choosing(
     interior_from: usize,
 ) -> Result<Option<Solved>, Error> {
     let started = Instant::now();
+    // The whole LP's cumulative form decides the path, and is the form step 3 solves when the
+    // master's was cumulative too (made once for both).
+    let mut whole_cumulative = None;
     if m.form == Formulation::Expanded {
         let whole = Cumulative::new(&m.lp);
         if whole.lp.nonzeros() >= interior_from {
             return interior_whole(m, whole, opts, started).map(Some);
         }
+        whole_cumulative = Some(whole);
     }
     let Some(sp) = split(&m.lp) else {
         return Ok(None);
@@ -216,6 +220,7 @@ pub fn solve_choosing(
     let large = sp.master.nonzeros() >= CUMULATIVE_FROM_NONZEROS;
     let cumulative =
         (m.form == Formulation::Expanded && large).then(|| Cumulative::new(&sp.master));
+    let whole_cumulative = whole_cumulative.filter(|_| cumulative.is_some());
     let master_lp = cumulative.as_ref().map_or(&sp.master, |c| &c.lp);
     let first_solver = if large || m.form == Formulation::Aggregated {
         "ipm"
@@ -248,7 +253,7 @@ pub fn solve_choosing(
         let upper = point.objective + net_point.objective;
         progress::solver_progress(upper, point.objective, relative_gap(upper, point.objective));
     }
-    let whole = whole_from_bases(m, &sp, cumulative.is_some(), &mut master, &mut network)?;
+    let whole = whole_from_bases(m, &sp, whole_cumulative, &mut master, &mut network)?;
     drop((master, network));
     // The long step: its log is the solver log (`--verbose`, `--solver-log`).
     let mut solver = WarmLp::new(
@@ -356,21 +361,20 @@ struct WholeStart {
 }
 
 /// The two bases put together: the master's for its columns and rows (the demand columns, which
-/// the master holds basic through their rows, included), the network's for the rest.
+/// the master holds basic through their rows, included), the network's for the rest; on the
+/// whole LP's `cumulative` form when the master was cumulative, else on the written-out one.
 fn whole_from_bases(
     m: &Model,
     sp: &Split,
-    cumulative: bool,
+    cumulative: Option<Cumulative>,
     master: &mut WarmLp,
     network: &mut WarmLp,
 ) -> Result<WholeStart, Error> {
     let (mc, mr) = master.basis()?;
     let (nc, nr) = network.basis()?;
-    let (lp, cumulative) = if cumulative {
-        let c = Cumulative::new(&m.lp);
-        (c.lp.clone(), Some(c))
-    } else {
-        (m.lp.clone(), None)
+    let (lp, cumulative) = match cumulative {
+        Some(c) => (c.lp.clone(), Some(c)),
+        None => (m.lp.clone(), None),
     };
     let mut cols = vec![0i32; lp.num_cols()];
     for (j, &c) in sp.network_cols.iter().enumerate() {
