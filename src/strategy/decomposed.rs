@@ -19,7 +19,7 @@
 //! cuts of the network's cost added to the master were tried first and dropped
 //! (docs/performance.md): the master's re-solves after each cut took longer than this whole step.
 
-use crate::base::{progress, Error};
+use crate::base::{budget, progress, Error};
 use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
@@ -196,13 +196,13 @@ pub fn solve_choosing(
     interior_from: usize,
 ) -> Result<Option<Solved>, Error> {
     let started = Instant::now();
-    // The whole LP's cumulative form decides the path, and is the form step 3 solves when the
-    // master's was cumulative too (made once for both).
+    // The whole LP's cumulative form decides the path, is the form step 3 solves when the
+    // master's was cumulative too, and the interior point's if step 3 runs out of its share.
     let mut whole_cumulative = None;
     if m.form == Formulation::Expanded {
         let whole = Cumulative::new(&m.lp);
         if whole.lp.nonzeros() >= interior_from {
-            return interior_whole(m, whole, opts, started).map(Some);
+            return interior_whole(m, &whole.lp, Some(&whole), opts, started).map(Some);
         }
         whole_cumulative = Some(whole);
     }
@@ -220,7 +220,6 @@ pub fn solve_choosing(
     let large = sp.master.nonzeros() >= CUMULATIVE_FROM_NONZEROS;
     let cumulative =
         (m.form == Formulation::Expanded && large).then(|| Cumulative::new(&sp.master));
-    let whole_cumulative = whole_cumulative.filter(|_| cumulative.is_some());
     let master_lp = cumulative.as_ref().map_or(&sp.master, |c| &c.lp);
     let first_solver = if large || m.form == Formulation::Aggregated {
         "ipm"
@@ -253,7 +252,16 @@ pub fn solve_choosing(
         let upper = point.objective + net_point.objective;
         progress::solver_progress(upper, point.objective, relative_gap(upper, point.objective));
     }
-    let whole = whole_from_bases(m, &sp, whole_cumulative, &mut master, &mut network)?;
+    let whole = whole_from_bases(
+        m,
+        &sp,
+        whole_cumulative
+            .as_ref()
+            .filter(|_| cumulative.is_some())
+            .cloned(),
+        &mut master,
+        &mut network,
+    )?;
     drop((master, network));
     // The long step: its log is the solver log (`--verbose`, `--solver-log`).
     let mut solver = WarmLp::new(
@@ -278,7 +286,35 @@ pub fn solve_choosing(
         }
         return Ok(None);
     }
-    let p = solver.solve(left())?;
+    // By time, the simplex gets a share of the limit and the interior point the rest; under an
+    // effort it runs to its iteration count (a share of the clock would make the path depend on
+    // the machine).
+    let simplex_s = match opts.effort {
+        Some(_) => left(),
+        None => left().min(budget::HALVES_SIMPLEX_SHARE * opts.time_limit_s),
+    };
+    let p = match solver.solve(simplex_s) {
+        Ok(p) => p,
+        Err(Error::NoPlan(_)) if opts.effort.is_none() && left() > 1.0 => {
+            drop(solver);
+            if opts.log {
+                let text = format!(
+                    "note: the simplex from the halves' bases did not finish in {simplex_s:.0} s; the whole LP goes to the interior point"
+                );
+                progress::event(
+                    &text,
+                    serde_json::json!({"event": "note", "step": "decomposition", "message": text}),
+                );
+            }
+            // On the cumulative form when there is one (shorter rows for the interior point).
+            return match &whole_cumulative {
+                Some(c) => interior_whole(m, &c.lp, Some(c), opts, started),
+                None => interior_whole(m, &whole.lp, None, opts, started),
+            }
+            .map(Some);
+        }
+        Err(e) => return Err(e),
+    };
     let seconds = started.elapsed().as_secs_f64();
     if opts.log {
         let text = format!(
@@ -300,12 +336,13 @@ pub fn solve_choosing(
 /// duals to the interior point's tolerance.
 fn interior_whole(
     m: &Model,
-    whole: Cumulative,
+    lp: &Lp,
+    cumulative: Option<&Cumulative>,
     opts: &SolveOptions,
     started: Instant,
 ) -> Result<Solved, Error> {
     let mut solver = WarmLp::new(
-        &whole.lp,
+        lp,
         &SolveOptions {
             lp_solver: Some("ipm"),
             ..opts.clone()
@@ -315,13 +352,13 @@ fn interior_whole(
     let p = solver.solve(opts.time_limit_s - started.elapsed().as_secs_f64())?;
     let seconds = started.elapsed().as_secs_f64();
     if opts.log {
-        let text = format!("LP at once by interior point (cumulative form): {seconds:.1} s");
+        let text = format!("LP at once by interior point: {seconds:.1} s");
         progress::event(
             &text,
             serde_json::json!({"event": "lp_interior", "seconds": seconds}),
         );
     }
-    Ok(answer(m, Some(&whole), p, seconds))
+    Ok(answer(m, cumulative, p, seconds))
 }
 
 /// The whole LP's answer in the original columns and rows (the cumulative form's own rows come
