@@ -210,18 +210,12 @@ mod tests {
     #[test]
     fn a_stopped_interior_point_still_proves_a_bound() {
         let opts = SolveOptions {
-            mode: crate::scenario::Mode::Lp,
-            time_limit_s: 10.0,
-            mip_gap: 1e-6,
-            threads: 1,
-            log: false,
             lp_solver: Some("ipm"),
-            heuristic_effort: 0.05,
-            effort: None,
             work: crate::base::effort::WorkLimits {
                 ipm_iterations: Some(2),
                 ..Default::default()
             },
+            ..crate::solve::test_options()
         };
         let lp = tiny();
         match solve_lp_keeping_duals(&lp, &opts).unwrap() {

@@ -120,20 +120,9 @@ fn without_fixed(lp: &Lp, fixed: &[Option<f64>]) -> (Lp, Vec<Option<Col>>, f64) 
 mod tests {
     use super::*;
     use crate::model::lp::{RowKind, Var};
-    use crate::scenario::Mode;
 
     fn opts() -> SolveOptions {
-        SolveOptions {
-            mode: Mode::Lp,
-            time_limit_s: 10.0,
-            mip_gap: 1e-6,
-            threads: 1,
-            log: false,
-            lp_solver: None,
-            heuristic_effort: 0.05,
-            effort: None,
-            work: Default::default(),
-        }
+        crate::solve::test_options()
     }
 
     /// min 3x + 2y + z  s.t.  x + y ≥ 4,  y + z ≤ 5,  x − z = 1,  0 ≤ x, y, z ≤ 10,

@@ -572,6 +572,22 @@ fn to_highs(lp: &Lp, integer: bool) -> Result<highs::Model, Error> {
     Ok(model)
 }
 
+/// Options for the solver's unit tests: an LP, 10 s, one thread, quiet, gap 1e-6.
+#[cfg(test)]
+pub(crate) fn test_options() -> SolveOptions {
+    SolveOptions {
+        mode: Mode::Lp,
+        time_limit_s: 10.0,
+        mip_gap: 1e-6,
+        threads: 1,
+        log: false,
+        lp_solver: None,
+        heuristic_effort: 0.05,
+        effort: None,
+        work: Default::default(),
+    }
+}
+
 /// Writes `lp` as handed to HiGHS (MPS with the names of docs/model.md), without solving it.
 pub fn write_model(lp: &Lp, integer: bool, req: &MpsRequest) -> Result<(), Error> {
     let mut model = to_highs(lp, integer)?;
@@ -805,15 +821,8 @@ mod tests {
     fn the_tiny_model_solves_to_its_optimum() {
         let lp = tiny();
         let opts = SolveOptions {
-            mode: Mode::Lp,
-            time_limit_s: 10.0,
             mip_gap: 1e-9,
-            threads: 1,
-            log: false,
-            lp_solver: None,
-            heuristic_effort: 0.05,
-            effort: None,
-            work: Default::default(),
+            ..test_options()
         };
         let r = solve(&lp, &opts, None).unwrap();
         assert!(
