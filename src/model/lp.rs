@@ -59,6 +59,32 @@ pub enum Var {
         w: u32,
         t: u32,
     },
+    /// Site supply (rotation model only, [`super::site_supply`]): tons demanded at node w in t,
+    /// all commodities together; stock, net inflow, unmet tons and days-of-supply shortfall.
+    SiteDemand {
+        w: u32,
+        t: u32,
+    },
+    SiteStock {
+        w: u32,
+        t: u32,
+    },
+    SiteInflow {
+        w: u32,
+        t: u32,
+    },
+    SiteUnmet {
+        w: u32,
+        t: u32,
+    },
+    SiteDosNeed {
+        w: u32,
+        t: u32,
+    },
+    SiteDosShort {
+        w: u32,
+        t: u32,
+    },
     /// Nightly reruns: units of difference from the previous plan at a tour start.
     Change {
         triple: u32,
@@ -82,6 +108,11 @@ pub enum RowKind {
     Balance { k: u32, w: u32, t: u32 },
     UnmetCap { k: u32, w: u32, t: u32 },
     DaysOfSupply { k: u32, w: u32, t: u32 },
+    SiteDemandDef { w: u32, t: u32 },
+    SiteBalance { w: u32, t: u32 },
+    SiteUnmetCap { w: u32, t: u32 },
+    SiteDosNeedDef { w: u32, t: u32 },
+    SiteDaysOfSupply { w: u32, t: u32 },
     ChangeUp { triple: u32, t: u32 },
     ChangeDown { triple: u32, t: u32 },
 }

@@ -12,6 +12,7 @@ pub mod hand;
 pub mod lp;
 pub mod origin;
 mod rotation;
+pub mod site_supply;
 pub mod size;
 pub mod stability;
 pub mod sustainment;

@@ -46,7 +46,7 @@ pub fn build(m: &mut Model) {
 }
 
 /// Tons of commodity k a day per unit of each type (0 where not listed).
-fn consumption(m: &Model, net: &Network, k: usize) -> Vec<f64> {
+pub(super) fn consumption(m: &Model, net: &Network, k: usize) -> Vec<f64> {
     let mut per_unit = vec![0.0; m.sc.unit_types.len()];
     for c in net.consumption.iter().filter(|c| c.commodity == k) {
         per_unit[c.unit_type] = c.tons_per_day;

@@ -362,6 +362,24 @@ impl<'s> Model<'s> {
         }
     }
 
+    /// coef × (new units of triple `tr` on the ground in t, less those in t − 1): two entries per
+    /// triple in either form, where the ground count itself takes a tour's length of starts.
+    pub fn push_ground_change(&self, tr: usize, t: usize, coef: f64, buf: &mut Vec<(Col, f64)>) {
+        match self.form {
+            Formulation::Aggregated => {
+                self.push_ground(tr, t, coef, buf);
+                if t > 0 {
+                    self.push_ground(tr, t - 1, -coef, buf);
+                }
+            }
+            Formulation::Expanded => {
+                let l = self.sc.unit_types[self.triples[tr].unit_type].tour as i64;
+                self.push_starts(tr, t as i64, t as i64, coef, buf);
+                self.push_starts(tr, t as i64 - l, t as i64 - l, -coef, buf);
+            }
+        }
+    }
+
     /// coef × (new units of triple `tr` on the ground in t).
     pub fn push_ground(&self, tr: usize, t: usize, coef: f64, buf: &mut Vec<(Col, f64)>) {
         match self.form {
@@ -461,6 +479,12 @@ impl Model<'_> {
             Var::Unmet { k, w, t } => format!("unmet[{},{},{t}]", com(k), node(w)),
             Var::DosShort { k, w, t } => format!("dos_short[{},{},{t}]", com(k), node(w)),
             Var::Change { triple, t } => format!("change[{},{t}]", tri(triple)),
+            Var::SiteDemand { w, t } => format!("site_d[{},{t}]", node(w)),
+            Var::SiteStock { w, t } => format!("site_I[{},{t}]", node(w)),
+            Var::SiteInflow { w, t } => format!("site_in[{},{t}]", node(w)),
+            Var::SiteUnmet { w, t } => format!("site_unmet[{},{t}]", node(w)),
+            Var::SiteDosNeed { w, t } => format!("site_dos_need[{},{t}]", node(w)),
+            Var::SiteDosShort { w, t } => format!("site_dos_short[{},{t}]", node(w)),
         }
     }
 
@@ -512,6 +536,11 @@ impl Model<'_> {
             RowKind::DaysOfSupply { k, w, t } => {
                 format!("days_of_supply[{},{},{t}]", com(k), node(w))
             }
+            RowKind::SiteDemandDef { w, t } => format!("site_demand_def[{},{t}]", node(w)),
+            RowKind::SiteBalance { w, t } => format!("site_balance[{},{t}]", node(w)),
+            RowKind::SiteUnmetCap { w, t } => format!("site_unmet_cap[{},{t}]", node(w)),
+            RowKind::SiteDosNeedDef { w, t } => format!("site_dos_need_def[{},{t}]", node(w)),
+            RowKind::SiteDaysOfSupply { w, t } => format!("site_days_of_supply[{},{t}]", node(w)),
             RowKind::ChangeUp { triple, t } | RowKind::ChangeDown { triple, t } => {
                 let x = &self.triples[triple as usize];
                 let dir = if matches!(self.lp.row_kind[r], RowKind::ChangeUp { .. }) {
@@ -555,6 +584,12 @@ impl Model<'_> {
                 Var::Stock { w, .. } => ("nodes.csv", net.map(|n| n.nodes[w as usize].line)),
                 Var::Unmet { .. } => ("commodities.csv", None),
                 Var::DosShort { .. } => ("scenario.toml", None),
+                Var::SiteDemand { .. } => ("consumption.csv", None),
+                Var::SiteStock { w, .. } | Var::SiteInflow { w, .. } => {
+                    ("nodes.csv", net.map(|n| n.nodes[w as usize].line))
+                }
+                Var::SiteUnmet { .. } | Var::SiteDosNeed { .. } => ("commodities.csv", None),
+                Var::SiteDosShort { .. } => ("scenario.toml", None),
             };
         }
         match self.lp.row_kind[i] {
@@ -589,6 +624,13 @@ impl Model<'_> {
             RowKind::Storage { w, .. } => ("nodes.csv", net.map(|n| n.nodes[w as usize].line)),
             RowKind::Balance { .. } | RowKind::UnmetCap { .. } => ("initial_stocks.csv", None),
             RowKind::DaysOfSupply { .. } => ("commodities.csv", None),
+            RowKind::SiteDemandDef { .. } => ("consumption.csv", None),
+            RowKind::SiteBalance { w, .. } | RowKind::SiteUnmetCap { w, .. } => {
+                ("nodes.csv", net.map(|n| n.nodes[w as usize].line))
+            }
+            RowKind::SiteDosNeedDef { .. } | RowKind::SiteDaysOfSupply { .. } => {
+                ("commodities.csv", None)
+            }
         }
     }
 
