@@ -48,35 +48,35 @@ fn two_squadrons(storage: u32) -> Scenario {
         )
 }
 
-/// The relaxation with each site's supply, from the `site-search` event of a JSON log.
-fn site_relaxation_event(stderr: &str) -> f64 {
+/// The `heuristic` event of a JSON log with this `step`.
+fn heuristic_event(stderr: &str, step: &str) -> serde_json::Value {
     stderr
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .find(|e| e["event"] == "heuristic" && e["step"] == "site-search")
-        .and_then(|e| e["relaxation"].as_f64())
-        .unwrap_or_else(|| panic!("no site-search event in\n{stderr}"))
+        .find(|e| e["event"] == "heuristic" && e["step"] == step)
+        .unwrap_or_else(|| panic!("no {step} event in\n{stderr}"))
 }
 
 /// Worked by hand, per tour begun in period 0 (the only start that covers both periods; one
-/// begun in period 1 leaves period 0 short at 70,000):
+/// begun in period 1 leaves period 0 short at 70,000). The rotation relaxation blind to the
+/// network takes the heavy squadron (1000 against 1500); `with_sites` is what that point pays
+/// with the site rows, and from 1 % more the search sees the sites.
 ///
 /// - store 0 t: the heavy squadron is 10 t short of its days of supply in each period,
-///   2 × 10 × 70 = 1400, so it costs 2400 against the light one's 1500. The search blind to
-///   the network picks the heavy one (1000, proven against its relaxation, 1000); the
-///   relaxation with the site rows sees 1500, and the site search trades it for the light one,
-///   proven optimal by that relaxation (gap 0).
-/// - store 4 t: 6 t short a period, 2 × 6 × 70 = 840, heavy 1840, still light (1500); the
-///   relaxation can mix: x heavy + (1 − x) light with the shortfall max(0, 10x − 4) costs
-///   1500 − 500x + 140·max(0, 10x − 4), least at x = 0.4: 1300, below the plan's 1500.
-/// - store 10 t: the 10 t fit, the heavy squadron costs 1000 in all (the road and depot are
-///   free); relaxation and plan are 1000 (gap 0).
+///   2 × 10 × 70 = 1400, so `with_sites` = 2400 and the plan with it 2400 against the light
+///   one's 1500. The relaxation with the site rows is 1500 (light), which proves the light
+///   squadron optimal (gap 0).
+/// - store 4 t: 6 t short a period, `with_sites` = 1000 + 2 × 6 × 70 = 1840, still light
+///   (1500). The relaxation can mix: x heavy + (1 − x) light with the shortfall
+///   max(0, 10x − 4) costs 1500 − 500x + 140·max(0, 10x − 4), least at x = 0.4: 1300.
+/// - store 10 t: the 10 t fit, `with_sites` = 1000, 0 % more: the search stays blind, its
+///   relaxation (1000) and plan (heavy, 1000) are the optimum (gap 0).
 #[test]
 fn the_rotation_relaxation_prices_days_of_supply_a_site_cannot_store() {
-    for (storage, relaxation, objective, unit_type, gap) in [
-        (0, 1500.0, 1500.0, "light", Some(0.0)),
-        (4, 1300.0, 1500.0, "light", None),
-        (10, 1000.0, 1000.0, "heavy", Some(0.0)),
+    for (storage, with_sites, relaxation, objective, unit_type, gap) in [
+        (0, 2400.0, 1500.0, 1500.0, "light", Some(0.0)),
+        (4, 1840.0, 1300.0, 1500.0, "light", None),
+        (10, 1000.0, 1000.0, 1000.0, "heavy", Some(0.0)),
     ] {
         let dir = two_squadrons(storage).write();
         let out = dir.path().join("out");
@@ -91,7 +91,14 @@ fn the_rotation_relaxation_prices_days_of_supply_a_site_cannot_store() {
             "json",
         ]);
         assert_eq!(r.code, 0, "{}", r.stderr);
-        let event = site_relaxation_event(&r.stderr);
+        let check = heuristic_event(&r.stderr, "site-check");
+        assert_eq!(check["relaxation"].as_f64(), Some(1000.0), "{check}");
+        let paid = check["with_sites"].as_f64().unwrap_or(f64::NAN);
+        assert!((paid - with_sites).abs() < 1e-6, "store {storage}: {check}");
+        assert_eq!(check["site_search"], storage < 10, "{check}");
+        let event = heuristic_event(&r.stderr, "relaxation")["bound"]
+            .as_f64()
+            .unwrap_or(f64::NAN);
         assert!(
             (event - relaxation).abs() < 1e-6,
             "store {storage}: relaxation {event}, expected {relaxation}"

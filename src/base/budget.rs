@@ -11,12 +11,11 @@
 /// rest is for the whole model's LP with those tours fixed and the sustainment bound.
 pub const ROTATION_SHARE: f64 = 0.8;
 
-/// Rotation-first with the site search: share of the rotation MIP's budget for the search
-/// blind to the network, which either finishes in it (its plan within the gap of its
-/// relaxation: reassurance-10k in 1.4 s) and hands its plan on, or hands on nothing; the search
-/// that sees each site's supply gets the rest. 0.1 and 0.15 left coalition-30k's site search too
-/// little time for its best neighbourhood (plan 5.88 M against 5.55 M).
-pub const BLIND_SEARCH_SHARE: f64 = 0.05;
+/// Rotation-first when the search sees each site's supply (`strategy::rotation_first`): its
+/// restricted MIPs are dearer, and the sustainment search after it, which it leaves less to do,
+/// kept no plan on coalition-30k; with 0.8 that scenario's best neighbourhood missed its time
+/// at 60 s (plan 5.88 M against 5.55 M with 0.8 at 90 s).
+pub const ROTATION_SHARE_SEEING_SITES: f64 = 0.9;
 
 /// Rotation search: share of its own budget the LP relaxation leaves for the search of plans
 /// (at least [`SEARCH_RESERVE_MIN_S`], at most half).

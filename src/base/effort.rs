@@ -19,8 +19,6 @@ pub const RESTRICTED_MIPS_PER_UNIT: f64 = 25.0;
 pub const RESTRICTED_MIP_NODES: u32 = 1_000;
 /// Restricted MIPs of the search with sustainment-raised tour costs, per unit.
 pub const SUSTAINMENT_MIPS_PER_UNIT: f64 = 10.0;
-/// Restricted MIPs of the search that sees each site's supply, per unit.
-pub const SITE_SEARCH_MIPS_PER_UNIT: f64 = 10.0;
 /// Nodes per unit for HiGHS's branch and bound on a whole model (strategy `mip`, what-if
 /// re-solves).
 pub const WHOLE_MIP_NODES_PER_UNIT: f64 = 5_000.0;

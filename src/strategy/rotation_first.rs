@@ -40,26 +40,13 @@ pub fn rotation_first(
             serde_json::json!({"event": "phase", "phase": "rotation-mip"}),
         );
     }
-    // Where the rotation relaxation goes by simplex, the search blind to the network gets a
-    // short first share, and the search that sees each site's supply (site_search) the rest of
-    // the rotation MIP's time. Where it goes by interior point (frontline-100k) the site rows
-    // made the relaxation slower (20 s → 31 s) for no higher bound and the plan at 60 s worse
-    // (docs/performance.md#site-supply-in-the-rotation-search-2026-12-07).
-    let sited = sc.network.is_some()
-        && form == Formulation::Expanded
-        && rotation.lp.nonzeros() < search::CUMULATIVE_FROM_NONZEROS;
-    let share = if sited {
-        budget::ROTATION_SHARE * budget::BLIND_SEARCH_SHARE
-    } else {
-        budget::ROTATION_SHARE
-    };
     let rot_opts = SolveOptions {
-        time_limit_s: opts.time_limit_s * share,
+        time_limit_s: opts.time_limit_s * budget::ROTATION_SHARE,
         ..opts.clone()
     };
     // The LP relaxation, then restricted MIPs around it ([`super::search`]): HiGHS's branch and
     // bound on the whole rotation MIP spends a coalition-size time limit before its first good plan.
-    let r = match search::solve_rotation(&rotation, &rot_opts) {
+    let r = match solve_rotation(&rotation, opts) {
         Ok(r) => r,
         Err(Error::NoPlan(_)) => solve::least_plan(&rotation.lp, &rot_opts)?,
         Err(e) => return Err(e),
@@ -67,18 +54,6 @@ pub fn rotation_first(
     let t_fixed = Instant::now();
     let mut solved = with_rotation_plan(m, &rotation, &r.values, opts, r.bound, started)?;
     let fixed_seconds = t_fixed.elapsed().as_secs_f64();
-    let mut plan = r.values;
-    if sited {
-        // The blind plan is a start only when its search finished (within the gap of its
-        // relaxation): on coalition-30k an unfinished one held the new search in its valley
-        // (docs/performance.md#site-supply-in-the-rotation-search-2026-12-07).
-        let from_plan = r.gap <= opts.mip_gap;
-        if let Some(better) =
-            site_search(m, &rotation, &plan, from_plan, &mut solved, opts, started)?
-        {
-            plan = better;
-        }
-    }
     let tangent = sustainment_bound(
         m,
         &rotation,
@@ -91,7 +66,7 @@ pub fn rotation_first(
         sustainment_search(
             m,
             &rotation,
-            &plan,
+            &r.values,
             tangent,
             &mut solved,
             opts,
@@ -101,6 +76,96 @@ pub fn rotation_first(
     }
     solved.relaxation = r.relaxation;
     Ok(solved)
+}
+
+/// From this share of the rotation relaxation's optimum on, the site penalties its own point
+/// would pay (`model::site_supply`) send the search to the rotation model with the site rows.
+/// Measured at 60 s: coalition-30k's point pays 3.0 % (plan 5.55 M with the site rows against
+/// 5.70 M without), reassurance-10k's 0.28 % and gen-M's 0.18 %, where the search with the site
+/// rows did worse (reassurance: 30 s instead of 6 s to the same gap; gen-M: 186.8 M against
+/// 181.5 M, its sustainment being transport the site rows do not price):
+/// docs/performance.md#site-supply-in-the-rotation-search-2026-12-07.
+const SITE_SEARCH_FROM: f64 = 0.01;
+
+/// The rotation MIP by [`search::solve_rotation`], or, when the site rows apply, by the same
+/// search on the rotation model with the site-supply relaxation (docs/model.md#site-supply),
+/// when the rotation relaxation's own point would pay at least [`SITE_SEARCH_FROM`] in site
+/// penalties: there the search blind to the network buys troops the sites cannot keep. The site
+/// rows apply where the relaxation goes by simplex: where it goes by interior point
+/// (frontline-100k) they made it slower (20 s → 31 s) for no higher bound. The plan comes back
+/// in `rotation`'s columns; its bound is the higher relaxation's. `opts` holds the whole limit,
+/// of which the search takes its share (`base::budget`).
+fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved, Error> {
+    let share = |share: f64| SolveOptions {
+        time_limit_s: opts.time_limit_s * share,
+        ..opts.clone()
+    };
+    let applies = rotation.sc.network.is_some()
+        && rotation.form == Formulation::Expanded
+        && rotation.lp.nonzeros() < search::CUMULATIVE_FROM_NONZEROS;
+    if !applies {
+        return search::solve_rotation(rotation, &share(budget::ROTATION_SHARE));
+    }
+    let started = Instant::now();
+    let seconds = (opts.time_limit_s * budget::ROTATION_SHARE).max(0.0);
+    let first = search::relax_or_bound(rotation, opts, search::relaxation_seconds(seconds))?;
+    let left = |opts: &SolveOptions, seconds: f64| SolveOptions {
+        time_limit_s: (seconds - started.elapsed().as_secs_f64()).max(0.0),
+        ..opts.clone()
+    };
+    let blind = |first| {
+        search::solve_rotation_from(
+            rotation,
+            &left(opts, seconds),
+            Some((first, started.elapsed().as_secs_f64())),
+        )
+    };
+    let Ok(rel) = first else {
+        return blind(first);
+    };
+    let mut sited = rotation.clone();
+    model::site_supply::add(&mut sited);
+    let n = rotation.lp.num_cols();
+    let mut at = rel.values.clone();
+    at.resize(sited.lp.num_cols(), 0.0);
+    let quiet = SolveOptions {
+        log: false,
+        ..opts.clone()
+    };
+    let with_sites = search::with_tours_at(&sited.lp, &at, &left(&quiet, seconds))?.objective;
+    let pays = with_sites - rel.objective >= SITE_SEARCH_FROM * rel.objective.abs();
+    if opts.log {
+        progress::event(
+            &format!(
+                "site check: the relaxation's point {:.0} pays {:.2} % more with each site's supply: {}",
+                rel.objective,
+                100.0 * (with_sites - rel.objective) / rel.objective.abs().max(1.0),
+                if pays { "the search sees the sites" } else { "the search stays blind to the network" }
+            ),
+            serde_json::json!({"event": "heuristic", "step": "site-check", "relaxation": rel.objective,
+                "with_sites": with_sites, "site_search": pays}),
+        );
+    }
+    if !pays {
+        return blind(Ok(rel));
+    }
+    // This search is dearer per restricted MIP, and leaves less to the sustainment search.
+    let site_s = (opts.time_limit_s * budget::ROTATION_SHARE_SEEING_SITES).max(0.0);
+    let t = Instant::now();
+    let relax_s = search::relaxation_seconds(left(opts, site_s).time_limit_s);
+    let Ok(site_rel) = search::relax(&sited, &quiet, relax_s) else {
+        return blind(Ok(rel));
+    };
+    let mut r = search::solve_rotation_from(
+        &sited,
+        &left(opts, site_s),
+        Some((Ok(site_rel), t.elapsed().as_secs_f64())),
+    )?;
+    r.values.truncate(n);
+    r.bound = r.bound.max(rel.objective.min(r.solver_objective));
+    r.gap = solve::relative_gap(r.solver_objective, r.bound);
+    r.status = Status::for_gap(r.gap, opts.mip_gap);
+    Ok(r)
 }
 
 /// The full model as an LP with the tours of `values` (a plan of the rotation model) fixed.
@@ -127,98 +192,6 @@ fn with_rotation_plan(
         .collect();
     let starts = |triple: u32, t: u32| starts.get(&(triple, t)).copied().unwrap_or(0.0);
     super::fixed::solve_with_tours_fixed(m, starts, opts, bound, started)
-}
-
-/// The rotation search again, on the rotation model with the site-supply relaxation
-/// (`model::site_supply`, docs/model.md#site-supply): guided by that model's relaxation and
-/// started from the plan in hand, it sees what each site can store and receive, which the first
-/// search, blind to the network, did not (coalition-30k: troops where small stores could not hold
-/// their days of supply). Runs until the rotation MIP's share of the limit is spent. That
-/// relaxation bounds the whole model too, and raises the bound when higher; the plan found
-/// replaces the one in hand only when the whole model's LP with its tours fixed costs less.
-/// Starts from the plan in hand when `from_plan`, else from the new relaxation alone. Returns the
-/// rotation plan kept (in `rotation`'s columns), when it changed.
-fn site_search(
-    m: &model::Model,
-    rotation: &model::Model,
-    plan: &[f64],
-    from_plan: bool,
-    solved: &mut Solved,
-    opts: &SolveOptions,
-    started: Instant,
-) -> Result<Option<Vec<f64>>, Error> {
-    let t = Instant::now();
-    let seconds = opts.time_limit_s * budget::ROTATION_SHARE - started.elapsed().as_secs_f64();
-    match &opts.effort {
-        Some(e) if e.past_deadline() => {
-            e.note_time_stop();
-            return Ok(None);
-        }
-        Some(_) => {}
-        None if seconds < budget::SUSTAINMENT_SEARCH_MIN_S => return Ok(None),
-        None => {}
-    }
-    let mut sited = rotation.clone();
-    model::site_supply::add(&mut sited);
-    let n = rotation.lp.num_cols();
-    if sited.lp.num_cols() == n {
-        return Ok(None);
-    }
-    let quiet = SolveOptions {
-        log: false,
-        ..opts.clone()
-    };
-    let Ok(rel) = search::relax(&sited, &quiet, seconds) else {
-        return Ok(None);
-    };
-    let upper = solved.solver_objective;
-    if rel.objective > solved.bound {
-        solved.bound = rel.objective.min(upper);
-        solved.gap = solve::relative_gap(upper, solved.bound);
-        solved.status = Status::for_gap(solved.gap, opts.mip_gap);
-    }
-    // The plan in hand, with the stocks and inflows at each site that are best for its tours.
-    let start = if from_plan {
-        let mut x = plan.to_vec();
-        x.resize(sited.lp.num_cols(), 0.0);
-        Some(search::floor_plan(&sited.lp, &x, &quiet)?.values)
-    } else {
-        None
-    };
-    let left = opts.time_limit_s * budget::ROTATION_SHARE - started.elapsed().as_secs_f64();
-    let deadline = Instant::now() + std::time::Duration::from_secs_f64(left.max(0.0));
-    let until = search::Until::new(deadline, opts, effort::SITE_SEARCH_MIPS_PER_UNIT);
-    let (found, stats) = search::search(&sited, &rel, &quiet, until, start.as_deref())?;
-    let same = (0..n).all(|c| {
-        !matches!(rotation.lp.var[c], Var::Tour { .. })
-            || found.values[c].round() == plan[c].round()
-    });
-    let before = solved.solver_objective;
-    let mut kept = None;
-    if !same {
-        let other = with_rotation_plan(m, rotation, &found.values, opts, solved.bound, started)?;
-        if other.solver_objective < before - 1e-9 * before.abs() {
-            *solved = other;
-            kept = Some(found.values[..n].to_vec());
-        }
-    }
-    if opts.log {
-        let text = format!(
-            "site search: relaxation with each site's supply {:.0}; {} restricted MIPs: whole plan {before:.0} -> {:.0}{} ({:.1} s)",
-            rel.objective,
-            stats.restricted_mips,
-            solved.solver_objective,
-            if kept.is_some() { "" } else { " (kept the plan in hand)" },
-            t.elapsed().as_secs_f64()
-        );
-        progress::event(
-            &text,
-            serde_json::json!({"event": "heuristic", "step": "site-search", "relaxation": rel.objective,
-                "before": before, "after": solved.solver_objective, "kept": kept.is_some(),
-                "restricted_mips": stats.restricted_mips}),
-        );
-    }
-    Ok(kept)
 }
 
 /// The planner's pinned tours (`solve --pin`) are bounds on the whole model's tour columns

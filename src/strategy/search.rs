@@ -461,13 +461,21 @@ fn cleaned(lp: &Lp, mut x: Vec<f64>) -> Vec<f64> {
 /// The plan floor(x*), always feasible (every hard row is a `≤` with nonnegative coefficients on
 /// tour starts, pinned starts are whole and x* keeps them), with the continuous rest re-optimised.
 pub fn floor_plan(lp: &Lp, relaxation: &[f64], opts: &SolveOptions) -> Result<Incumbent, Error> {
+    let floored: Vec<f64> = (0..lp.num_cols())
+        .map(|c| (relaxation[c] + EPS).floor().max(lp.col_lo[c]))
+        .collect();
+    with_tours_at(lp, &floored, opts)
+}
+
+/// The best point of `lp` with every tour start held at its value in `tours` (fractional or
+/// not): an LP over the other columns.
+pub fn with_tours_at(lp: &Lp, tours: &[f64], opts: &SolveOptions) -> Result<Incumbent, Error> {
     let mut lo = lp.col_lo.clone();
     let mut hi = lp.col_hi.clone();
     for c in 0..lp.num_cols() {
         if matches!(lp.var[c], Var::Tour { .. }) {
-            let v = (relaxation[c] + EPS).floor().max(lp.col_lo[c]);
-            lo[c] = v;
-            hi[c] = v;
+            lo[c] = tours[c];
+            hi[c] = tours[c];
         }
     }
     let rs = Restricted::new(lp, &lo, &hi);
@@ -883,12 +891,27 @@ fn group_name(m: &Model, part: &Partition, g: usize) -> String {
 /// The bound is the relaxation's optimum, valid for the whole rotation-first model (see
 /// `run::rotation_first`); `values` are the best plan's, in `m`'s columns.
 pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
-    let started = Instant::now();
-    let seconds = opts.time_limit_s.max(0.0);
-    let deadline = started + Duration::from_secs_f64(seconds);
+    solve_rotation_from(m, opts, None)
+}
+
+/// The relaxation [`solve_rotation`] leaves its search (all but a reserve of `seconds`).
+pub fn relaxation_seconds(seconds: f64) -> f64 {
     let reserve = (budget::SEARCH_RESERVE_SHARE * seconds)
         .max(budget::SEARCH_RESERVE_MIN_S)
         .min(0.5 * seconds);
+    seconds - reserve
+}
+
+/// [`solve_rotation`], with the relaxation already tried when `given` (its outcome and the
+/// seconds it took; `opts`' limit is then what is left for the search).
+pub fn solve_rotation_from(
+    m: &Model,
+    opts: &SolveOptions,
+    given: Option<(Result<Relaxation, Stopped>, f64)>,
+) -> Result<Solved, Error> {
+    let started = Instant::now();
+    let seconds = opts.time_limit_s.max(0.0);
+    let deadline = started + Duration::from_secs_f64(seconds);
     let say = |text: String, event: serde_json::Value| {
         if opts.log {
             progress::event(&text, event);
@@ -896,17 +919,20 @@ pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
     };
     let mut relax_seconds = 0.0;
     let mut stopped_bound = None;
-    let rel = match relax_or_bound(m, opts, seconds - reserve)? {
+    let (first, before) = match given {
+        Some((first, took)) => (first, took),
+        None => (relax_or_bound(m, opts, relaxation_seconds(seconds))?, 0.0),
+    };
+    let rel = match first {
         Ok(rel) => {
-            relax_seconds = started.elapsed().as_secs_f64();
+            relax_seconds = before + started.elapsed().as_secs_f64();
             say(
                 format!(
                     "heuristic: LP relaxation {:.0} in {:.1} s (the lower bound)",
-                    rel.objective,
-                    started.elapsed().as_secs_f64()
+                    rel.objective, relax_seconds
                 ),
                 serde_json::json!({"event": "heuristic", "step": "relaxation", "bound": rel.objective,
-                    "elapsed_s": started.elapsed().as_secs_f64()}),
+                    "elapsed_s": relax_seconds}),
             );
             Some(rel)
         }
