@@ -9,20 +9,6 @@ use rotaplan::scenario::{self, Mode};
 use rotaplan::solve::{self, SolveOptions, Solved};
 use rotaplan::strategy::decomposed;
 
-fn opts() -> SolveOptions {
-    SolveOptions {
-        mode: Mode::Lp,
-        time_limit_s: 120.0,
-        mip_gap: 1e-4,
-        threads: 1,
-        log: false,
-        lp_solver: None,
-        heuristic_effort: 0.05,
-        effort: None,
-        work: Default::default(),
-    }
-}
-
 fn load(dir: &std::path::Path) -> scenario::Scenario {
     scenario::load(dir).scenario.expect("the scenario loads")
 }
@@ -85,8 +71,8 @@ fn assert_optimal_pair(lp: &Lp, s: &Solved) {
 /// same LP: the decomposition stops only when the network costs what its master believed,
 /// which makes its point optimal), and the decomposition's point and duals are optimal.
 fn same_lp(m: &Model) {
-    let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
-    let parts = decomposed::solve(m, &opts())
+    let direct = solve::solve(&m.lp, &lp_options(), None).expect("the direct LP solves");
+    let parts = decomposed::solve(m, &lp_options())
         .expect("the decomposition solves")
         .expect("the model splits at its demand rows");
     let evaluated: f64 =
@@ -143,7 +129,7 @@ fn lp_mode_takes_the_two_parts_at_scale_and_the_plan_verifies() {
     let sc = load(dir.path());
     let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
     assert!(decomposed::applies(&m));
-    let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
+    let direct = solve::solve(&m.lp, &lp_options(), None).expect("the direct LP solves");
     let (_, summary) = solve_and_verify(dir.path(), &["--mode", "lp", "--time-limit", "120"]);
     assert_eq!(summary["status"], "optimal");
     let objective = num(&summary, &["objective"]);
@@ -190,8 +176,8 @@ fn the_whole_lp_by_interior_point_is_the_same_optimum_with_duals_that_prove_it()
     generate(dir.path(), [4, 6, 3, 40, 10], 3);
     for sc in [load(std::path::Path::new("inputs/demo")), load(dir.path())] {
         let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
-        let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
-        let inner = decomposed::solve_choosing(&m, &opts(), 0)
+        let direct = solve::solve(&m.lp, &lp_options(), None).expect("the direct LP solves");
+        let inner = decomposed::solve_choosing(&m, &lp_options(), 0)
             .expect("the interior point solves")
             .expect("the interior path always answers");
         assert_eq!(inner.status, solve::Status::Optimal);
@@ -229,10 +215,10 @@ fn a_mips_whole_relaxation_from_the_halves_is_its_lp_relaxation() {
     );
     let mip_opts = SolveOptions {
         mode: Mode::Mip,
-        ..opts()
+        ..lp_options()
     };
     let whole = decomposed::whole_lp(&m, &mip_opts).expect("the relaxation solves");
-    let direct = solve::solve(&m.lp, &opts(), None).expect("the direct LP solves");
+    let direct = solve::solve(&m.lp, &lp_options(), None).expect("the direct LP solves");
     let rel = (whole.solver_objective - direct.solver_objective).abs()
         / direct.solver_objective.abs().max(1.0);
     assert!(

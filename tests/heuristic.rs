@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{generate, num, rotaplan, solve_and_verify, toml, Scenario};
+use common::{generate, num, rotation_first_with_json_log, solve_and_verify, toml, Scenario};
 
 /// A squadron worth 2 role-units where 1 is required, for two weekly periods (P = 7):
 ///
@@ -166,18 +166,7 @@ fn sustainment_bound_event(stderr: &str) -> f64 {
 fn the_sustainment_bound_counts_the_tons_the_plan_cannot_avoid() {
     for (role_value, bound, gap) in [(1, 2400.0, 0.0), (2, 1200.0, 0.0)] {
         let dir = thirsty_squadron(role_value).write();
-        let out = dir.path().join("out");
-        let r = rotaplan(&[
-            "solve",
-            dir.path().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--strategy",
-            "rotation-first",
-            "--log-format",
-            "json",
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        let (out, r) = rotation_first_with_json_log(dir.path());
         let event = sustainment_bound_event(&r.stderr);
         assert!(
             (event - bound).abs() < 1e-6,

@@ -7,7 +7,7 @@ use common::*;
 
 use rotaplan::model::{self, Formulation};
 use rotaplan::scenario::{self, Mode};
-use rotaplan::solve::{self, SolveOptions};
+use rotaplan::solve;
 
 /// Two squadrons that can each hold the requirement (1 role-unit at S) for both weekly periods
 /// (P = 7) with one tour of 14 days from period 0, one unit of each in the pool:
@@ -79,18 +79,7 @@ fn the_rotation_relaxation_prices_days_of_supply_a_site_cannot_store() {
         (10, 1000.0, 1000.0, 1000.0, "heavy", Some(0.0)),
     ] {
         let dir = two_squadrons(storage).write();
-        let out = dir.path().join("out");
-        let r = rotaplan(&[
-            "solve",
-            dir.path().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--strategy",
-            "rotation-first",
-            "--log-format",
-            "json",
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
+        let (out, r) = rotation_first_with_json_log(dir.path());
         let check = heuristic_event(&r.stderr, "site-check");
         assert_eq!(check["relaxation"].as_f64(), Some(1000.0), "{check}");
         let paid = check["with_sites"].as_f64().unwrap_or(f64::NAN);
@@ -126,20 +115,6 @@ fn the_rotation_relaxation_prices_days_of_supply_a_site_cannot_store() {
     }
 }
 
-fn lp_opts() -> SolveOptions {
-    SolveOptions {
-        mode: Mode::Lp,
-        time_limit_s: 120.0,
-        mip_gap: 1e-4,
-        threads: 1,
-        log: false,
-        lp_solver: None,
-        heuristic_effort: 0.05,
-        effort: None,
-        work: Default::default(),
-    }
-}
-
 /// The LP optimum of the rotation model alone, with the site-supply rows, and of the whole
 /// model: the site rows only add cost (alone ≤ with) and never more than the network's own
 /// (with ≤ whole), which is what lets the rotation search's bound stand for the whole plan.
@@ -147,7 +122,7 @@ fn three_lps(dir: &std::path::Path) -> (f64, f64, f64) {
     let sc = scenario::load(dir).scenario.expect("the scenario loads");
     let form = Formulation::Expanded;
     let lp = |m: &model::Model| {
-        solve::solve(&m.lp, &lp_opts(), None)
+        solve::solve(&m.lp, &lp_options(), None)
             .expect("the LP solves")
             .solver_objective
     };

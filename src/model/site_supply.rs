@@ -1,6 +1,6 @@
-//! The supply network as each site sees it: a relaxation of the sustainment families that the
-//! rotation model of rotation-first solves carries, so its search does not buy coverage the
-//! network cannot feed (docs/model.md#site-supply).
+//! The supply network as each site sees it: a relaxation of the sustainment families that
+//! rotation-first adds to its rotation model when the search, blind to the network, would buy
+//! troops the sites cannot keep (docs/model.md#site-supply).
 //!
 //! Per demand node w and period t, all commodities summed into tons, the network is cut down to
 //! what reaches w: a stock S ≤ the node's storage, an inflow R no larger than what the node's
@@ -24,9 +24,8 @@
 //! commodities, U = Σ_k unmet, Q = Σ_k days-of-supply shortfall), and its sustainment cost is at
 //! least min_k(unmet penalty)·U + (days-of-supply penalty)·Q, because transport and depot output
 //! cost nothing here, and each arc's capacity counts at its head node alone, with no node's
-//! inflow shared with another.
-//! So the rotation model with these families stays a relaxation of the whole model, and its
-//! proven bound stays a bound of the whole plan.
+//! inflow shared with another. So the rotation model with these families stays a relaxation of
+//! the whole model, and its proven bound stays a bound of the whole plan.
 
 use super::lp::{RowKind, Var};
 use super::sustainment::consumption;

@@ -114,6 +114,39 @@ pub fn solve_and_verify(dir: &Path, extra_args: &[&str]) -> (PathBuf, serde_json
     (out, summary)
 }
 
+/// Solves `dir` into `<dir>/out` with `--strategy rotation-first --log-format json`, asserts
+/// exit 0, and returns the output directory and the run (its stderr holds the log events).
+pub fn rotation_first_with_json_log(dir: &Path) -> (PathBuf, Run) {
+    let out = dir.join("out");
+    let r = rotaplan(&[
+        "solve",
+        dir.to_str().expect("a UTF-8 path"),
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+        "--strategy",
+        "rotation-first",
+        "--log-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    (out, r)
+}
+
+/// Options for solving a built model's LP in a test: one thread, two minutes, a tight gap.
+pub fn lp_options() -> rotaplan::solve::SolveOptions {
+    rotaplan::solve::SolveOptions {
+        mode: rotaplan::scenario::Mode::Lp,
+        time_limit_s: 120.0,
+        mip_gap: 1e-4,
+        threads: 1,
+        log: false,
+        lp_solver: None,
+        heuristic_effort: 0.05,
+        effort: None,
+        work: Default::default(),
+    }
+}
+
 pub fn read_summary(out: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("summary.json"))
         .expect("valid JSON")
