@@ -23,9 +23,9 @@
 //! Every plan of the whole model maps onto these (S = Σ_k stock, R = net inflow over all
 //! commodities, U = Σ_k unmet, Q = Σ_k days-of-supply shortfall), and its sustainment cost is at
 //! least min_k(unmet penalty)·U + (days-of-supply penalty)·Q, because transport and depot output
-//! cost nothing here, and each arc's capacity counts at its head node alone, with no node's
-//! inflow shared with another. So the rotation model with these families stays a relaxation of
-//! the whole model, and its proven bound stays a bound of the whole plan.
+//! cost nothing here, and an arc's capacity limits only what its head node receives (a
+//! bottleneck upstream limits no site here). So the rotation model with these families stays a
+//! relaxation of the whole model, and its proven bound stays a bound of the whole plan.
 
 use super::lp::{RowKind, Var};
 use super::sustainment::consumption;
