@@ -118,6 +118,7 @@ fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved
             rotation,
             &left(opts, seconds),
             Some((first, started.elapsed().as_secs_f64())),
+            false,
         )
     };
     let Ok(rel) = first else {
@@ -160,6 +161,7 @@ fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved
         &sited,
         &left(opts, site_s),
         Some((Ok(site_rel), t.elapsed().as_secs_f64())),
+        true,
     )?;
     r.values.truncate(n);
     r.bound = r.bound.max(rel.objective.min(r.solver_objective));

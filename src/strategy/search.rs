@@ -601,6 +601,9 @@ const BLOCK_SHARE: f64 = 0.1;
 pub struct Until {
     pub deadline: Instant,
     pub mips: Option<u64>,
+    /// A neighbourhood whose restricted MIP its time stopped, with no better plan, gets one more
+    /// try at twice the time (by time only; under an effort the work counts decide).
+    pub retry_stopped: bool,
 }
 
 impl Until {
@@ -610,10 +613,12 @@ impl Until {
             Some(e) => Until {
                 deadline: e.deadline(),
                 mips: Some(e.count(per_unit)),
+                retry_stopped: false,
             },
             None => Until {
                 deadline,
                 mips: None,
+                retry_stopped: false,
             },
         }
     }
@@ -760,6 +765,7 @@ pub fn search(
     let mut block: Vec<usize> = vec![1; parts.len()];
     let mut exhausted = vec![false; parts.len()];
     let per_block = (BLOCK_SHARE * total).max(2.0);
+    let retry = pace.until.retry_stopped && opts.effort.is_none();
     let mut round = 0usize;
     while pace.may_start(0.5) && !done(&best) && exhausted.iter().any(|e| !e) {
         let which = round % parts.len();
@@ -798,7 +804,20 @@ pub fn search(
             stats.restricted_mips += 1;
             pace.count_one();
             let seconds = pace.seconds(per_block);
-            if let Some((x, _)) = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))? {
+            let mut found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))?;
+            let better = |f: &Option<(Incumbent, Status)>| {
+                f.as_ref().is_some_and(|(x, _)| {
+                    x.objective < best.objective - 1e-9 * best.objective.abs()
+                })
+            };
+            let stopped = found.as_ref().is_some_and(|(_, st)| *st != Status::Optimal);
+            if retry && stopped && !better(&found) && pace.may_start(0.5) {
+                stats.restricted_mips += 1;
+                pace.count_one();
+                let seconds = pace.seconds(2.0 * per_block);
+                found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))?;
+            }
+            if let Some((x, _)) = found {
                 if x.objective < best.objective - 1e-9 * best.objective.abs() {
                     best = x;
                     improved = true;
@@ -891,7 +910,7 @@ fn group_name(m: &Model, part: &Partition, g: usize) -> String {
 /// The bound is the relaxation's optimum, valid for the whole rotation-first model (see
 /// `run::rotation_first`); `values` are the best plan's, in `m`'s columns.
 pub fn solve_rotation(m: &Model, opts: &SolveOptions) -> Result<Solved, Error> {
-    solve_rotation_from(m, opts, None)
+    solve_rotation_from(m, opts, None, false)
 }
 
 /// The relaxation [`solve_rotation`] leaves its search (all but a reserve of `seconds`).
@@ -903,11 +922,13 @@ pub fn relaxation_seconds(seconds: f64) -> f64 {
 }
 
 /// [`solve_rotation`], with the relaxation already tried when `given` (its outcome and the
-/// seconds it took; `opts`' limit is then what is left for the search).
+/// seconds it took; `opts`' limit is then what is left for the search), and neighbourhoods
+/// stopped by their time tried again when `retry_stopped` ([`Until::retry_stopped`]).
 pub fn solve_rotation_from(
     m: &Model,
     opts: &SolveOptions,
     given: Option<(Result<Relaxation, Stopped>, f64)>,
+    retry_stopped: bool,
 ) -> Result<Solved, Error> {
     let started = Instant::now();
     let seconds = opts.time_limit_s.max(0.0);
@@ -961,7 +982,10 @@ pub fn solve_rotation_from(
         objective: 0.0,
         row_duals: None,
     });
-    let until = Until::new(deadline, opts, effort::RESTRICTED_MIPS_PER_UNIT);
+    let until = Until {
+        retry_stopped,
+        ..Until::new(deadline, opts, effort::RESTRICTED_MIPS_PER_UNIT)
+    };
     let (best, stats) = search(m, &guide, opts, until, None)?;
     let known = rel.as_ref().and_then(|r| {
         Some(KnownRelaxation {
@@ -1228,6 +1252,7 @@ mod tests {
         let until = Until {
             deadline,
             mips: None,
+            retry_stopped: false,
         };
         let (best, _) = search(&m, &rel, &opts, until, None).expect("search");
         assert!((best.objective - 1000.0).abs() < 1e-6);
