@@ -27,7 +27,7 @@
 //! bottleneck upstream limits no site here). So the rotation model with these families stays a
 //! relaxation of the whole model, and its proven bound stays a bound of the whole plan.
 
-use super::lp::{RowKind, Var};
+use super::lp::{Col, RowKind, Var};
 use super::sustainment::consumption;
 use super::vars::Model;
 
@@ -124,14 +124,9 @@ pub fn add(m: &mut Model) {
             let (i, t32) = (w * tn + t, t as u32);
             let d =
                 m.lp.col(Var::SiteDemand { w: w32, t: t32 }, 0.0, INF, 0.0, false);
-            buf.clear();
-            for &tr in &feeding {
-                m.push_ground_change(tr, t, -tons[m.triples[tr].unit_type], &mut buf);
-            }
-            buf.push((d, 1.0));
-            buf.extend(d_before.map(|c| (c, -1.0)));
             let rhs = change(&konst, i, t);
-            m.lp.row(RowKind::SiteDemandDef { w: w32, t: t32 }, rhs, rhs, &buf);
+            let kind = RowKind::SiteDemandDef { w: w32, t: t32 };
+            chained(m, kind, (d, d_before), &feeding, &tons, t, rhs, &mut buf);
             let s = (storage > 0.0).then(|| {
                 m.lp.col(Var::SiteStock { w: w32, t: t32 }, 0.0, storage, 0.0, false)
             });
@@ -170,14 +165,18 @@ pub fn add(m: &mut Model) {
                 // E[t]: tons of days-of-supply stock the troops at w ask for, by the same recursion.
                 let e =
                     m.lp.col(Var::SiteDosNeed { w: w32, t: t32 }, 0.0, INF, 0.0, false);
-                buf.clear();
-                for &tr in &feeding {
-                    m.push_ground_change(tr, t, -dos_tons[m.triples[tr].unit_type], &mut buf);
-                }
-                buf.push((e, 1.0));
-                buf.extend(e_before.map(|c| (c, -1.0)));
                 let rhs = change(&konst_dos, i, t);
-                m.lp.row(RowKind::SiteDosNeedDef { w: w32, t: t32 }, rhs, rhs, &buf);
+                let kind = RowKind::SiteDosNeedDef { w: w32, t: t32 };
+                chained(
+                    m,
+                    kind,
+                    (e, e_before),
+                    &feeding,
+                    &dos_tons,
+                    t,
+                    rhs,
+                    &mut buf,
+                );
                 let q = m.lp.col(
                     Var::SiteDosShort { w: w32, t: t32 },
                     0.0,
@@ -195,4 +194,26 @@ pub fn add(m: &mut Model) {
             before = s;
         }
     }
+}
+
+/// The row of a chained definition X[t] − X[t−1] − Σ_tr per_type[u]·(change of tr's ground
+/// count in t) = `rhs` (the change of the constant part), for the column pair (X[t], X[t−1]).
+#[allow(clippy::too_many_arguments)]
+fn chained(
+    m: &mut Model,
+    kind: RowKind,
+    (now, before): (Col, Option<Col>),
+    feeding: &[usize],
+    per_type: &[f64],
+    t: usize,
+    rhs: f64,
+    buf: &mut Vec<(Col, f64)>,
+) {
+    buf.clear();
+    for &tr in feeding {
+        m.push_ground_change(tr, t, -per_type[m.triples[tr].unit_type], buf);
+    }
+    buf.push((now, 1.0));
+    buf.extend(before.map(|c| (c, -1.0)));
+    m.lp.row(kind, rhs, rhs, buf);
 }

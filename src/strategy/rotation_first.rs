@@ -96,15 +96,15 @@ const SITE_SEARCH_FROM: f64 = 0.01;
 /// in `rotation`'s columns; its bound is the higher relaxation's. `opts` holds the whole limit,
 /// of which the search takes its share (`base::budget`).
 fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved, Error> {
-    let share = |share: f64| SolveOptions {
-        time_limit_s: opts.time_limit_s * share,
-        ..opts.clone()
-    };
     let applies = rotation.sc.network.is_some()
         && rotation.form == Formulation::Expanded
         && rotation.lp.nonzeros() < search::CUMULATIVE_FROM_NONZEROS;
     if !applies {
-        return search::solve_rotation(rotation, &share(budget::ROTATION_SHARE));
+        let rot_opts = SolveOptions {
+            time_limit_s: opts.time_limit_s * budget::ROTATION_SHARE,
+            ..opts.clone()
+        };
+        return search::solve_rotation(rotation, &rot_opts);
     }
     let started = Instant::now();
     let seconds = (opts.time_limit_s * budget::ROTATION_SHARE).max(0.0);
