@@ -85,6 +85,16 @@ pub enum Var {
         w: u32,
         t: u32,
     },
+    /// The same for a hub's catchment (the hub and every node fed only from within it): its
+    /// stock, in transit inside it included, and its net inflow.
+    CatchmentStock {
+        h: u32,
+        t: u32,
+    },
+    CatchmentInflow {
+        h: u32,
+        t: u32,
+    },
     /// Nightly reruns: units of difference from the previous plan at a tour start.
     Change {
         triple: u32,
@@ -113,6 +123,8 @@ pub enum RowKind {
     SiteUnmetCap { w: u32, t: u32 },
     SiteDosNeedDef { w: u32, t: u32 },
     SiteDaysOfSupply { w: u32, t: u32 },
+    CatchmentBalance { h: u32, t: u32 },
+    CatchmentHolds { h: u32, t: u32 },
     ChangeUp { triple: u32, t: u32 },
     ChangeDown { triple: u32, t: u32 },
 }

@@ -1,6 +1,6 @@
-//! The supply network as each site sees it: a relaxation of the sustainment families that
-//! rotation-first adds to its rotation model when the search, blind to the network, would buy
-//! troops the sites cannot keep (docs/model.md#site-supply).
+//! The supply network as each site and each hub's catchment sees it: a relaxation of the
+//! sustainment families that rotation-first adds to its rotation model when the search, blind
+//! to the network, would buy troops the sites cannot keep (docs/model.md#site-supply).
 //!
 //! Per demand node w and period t, all commodities summed into tons, the network is cut down to
 //! what reaches w: a stock S ≤ the node's storage, an inflow R no larger than what the node's
@@ -23,9 +23,10 @@
 //! Every plan of the whole model maps onto these (S = Σ_k stock, R = net inflow over all
 //! commodities, U = Σ_k unmet, Q = Σ_k days-of-supply shortfall), and its sustainment cost is at
 //! least min_k(unmet penalty)·U + (days-of-supply penalty)·Q, because transport and depot output
-//! cost nothing here, and an arc's capacity limits only what its head node receives (a
-//! bottleneck upstream limits no site here). So the rotation model with these families stays a
-//! relaxation of the whole model, and its proven bound stays a bound of the whole plan.
+//! cost nothing here, and an arc's capacity limits only what its head node receives. A
+//! bottleneck upstream, shared by several sites, is seen by the same balance over each hub's
+//! catchment ([`add_catchments`]). So the rotation model with these families stays a relaxation
+//! of the whole model, and its proven bound stays a bound of the whole plan.
 
 use super::lp::{Col, RowKind, Var};
 use super::sustainment::consumption;
@@ -106,6 +107,8 @@ pub fn add(m: &mut Model) {
     }
     let dos_penalty = sc.penalties.days_of_supply * pd;
     let mut buf = Vec::new();
+    // Each demand node's D, U and S columns, for the catchments below.
+    let mut met: Vec<Option<SiteCols>> = vec![None; wn * tn];
     // A value's change from t − 1 (the constants of the chained definitions).
     let change = |v: &[f64], i: usize, t: usize| v[i] - if t > 0 { v[i - 1] } else { 0.0 };
     for w in 0..wn {
@@ -127,16 +130,10 @@ pub fn add(m: &mut Model) {
             let rhs = change(&konst, i, t);
             let kind = RowKind::SiteDemandDef { w: w32, t: t32 };
             chained(m, kind, (d, d_before), &feeding, &tons, t, rhs, &mut buf);
-            let s = (storage > 0.0).then(|| {
-                m.lp.col(Var::SiteStock { w: w32, t: t32 }, 0.0, storage, 0.0, false)
-            });
-            // Net inflow: negative when w sends more on than it receives.
-            let r = m.lp.col(
-                Var::SiteInflow { w: w32, t: t32 },
-                -INF,
-                inflow[i],
-                0.0,
-                false,
+            let (s, r) = holds_and_receives(
+                m,
+                (Var::SiteStock { w: w32, t: t32 }, storage),
+                (Var::SiteInflow { w: w32, t: t32 }, inflow[i]),
             );
             let u = m.lp.col(
                 Var::SiteUnmet { w: w32, t: t32 },
@@ -161,6 +158,11 @@ pub fn add(m: &mut Model) {
                 0.0,
                 &[(u, 1.0), (d, -1.0)],
             );
+            met[i] = Some(SiteCols {
+                demand: d,
+                unmet: u,
+                stock: s,
+            });
             if any_dos {
                 // E[t]: tons of days-of-supply stock the troops at w ask for, by the same recursion.
                 let e =
@@ -194,6 +196,166 @@ pub fn add(m: &mut Model) {
             before = s;
         }
     }
+    add_catchments(m, net, &met, &given, &mut buf);
+}
+
+/// What a site or a catchment holds and receives in a period: a stock column of at most
+/// `storage` (none without storage) and a net inflow of at most `cap`, negative when more is
+/// sent on than received.
+fn holds_and_receives(
+    m: &mut Model,
+    (stock, storage): (Var, f64),
+    (inflow, cap): (Var, f64),
+) -> (Option<Col>, Col) {
+    let s = (storage > 0.0).then(|| m.lp.col(stock, 0.0, storage, 0.0, false));
+    (s, m.lp.col(inflow, -INF, cap, 0.0, false))
+}
+
+/// A demand node's columns in one period that its catchments share.
+#[derive(Clone, Copy)]
+struct SiteCols {
+    demand: Col,
+    unmet: Col,
+    stock: Option<Col>,
+}
+
+/// Per hub h whose catchment C (see [`catchment`]) holds a demand node other than h alone, and
+/// per period t, the site balance summed over C:
+///
+/// ```text
+///   S_C[t] − S_C[t−1] − R_C[t] + Σ_{w∈C} (D[w,t] − U[w,t]) = Σ_{n∈C} (initial + arriving)
+///   0 ≤ S_C[t] ≤ Σ_{n∈C} storage(n) + Σ_{arcs a inside C} lag_a · capacity_a · P
+///   R_C[t] ≤ Σ output capacity in C + Σ capacity of the arcs into C from outside (sent at t − lag)
+///   S_C[t] ≥ Σ_{w∈C} S[w,t]                                  (catchment_holds)
+/// ```
+///
+/// Whatever the sites of C eat comes through h's arcs in or a depot inside C, so a bottleneck
+/// shared by several sites (the rail into a hub that feeds several front sectors) limits them
+/// here, which the rows per site cannot see; and the stock the sites hold for their days of
+/// supply is part of C's, so it cannot also be eaten. Any whole plan maps onto these (S_C = its
+/// stock in C plus the tons in transit on arcs inside C, R_C = its net inflow into C), with the
+/// sites' U and S: the rows stay a relaxation.
+fn add_catchments(
+    m: &mut Model,
+    net: &crate::scenario::Network,
+    met: &[Option<SiteCols>],
+    given: &[f64],
+    buf: &mut Vec<(Col, f64)>,
+) {
+    let sc = m.sc;
+    let (wn, tn) = (net.nodes.len(), sc.periods);
+    let pd = sc.period_days as f64;
+    for h in 0..wn {
+        let inside = catchment(net, h);
+        let demand: Vec<usize> = (0..wn)
+            .filter(|&w| inside[w] && met[w * tn].is_some())
+            .collect();
+        if demand.is_empty() || demand == [h] {
+            continue;
+        }
+        let mut storage: f64 = (0..wn)
+            .filter(|&n| inside[n])
+            .map(|n| net.nodes[n].storage_tons.max(0.0))
+            .sum();
+        let mut inflow = vec![0.0; tn];
+        for sp in net.supply.iter().filter(|sp| inside[sp.node]) {
+            for v in inflow.iter_mut() {
+                *v += sp.tons_per_day * pd;
+            }
+        }
+        for arc in net.arcs.iter().filter(|a| a.capacity_tons_per_day > 0.0) {
+            match (inside[arc.from], inside[arc.to]) {
+                (true, true) => storage += arc.lag as f64 * arc.capacity_tons_per_day * pd,
+                (false, true) => {
+                    for sent in 0..tn {
+                        let t = sent + arc.lag;
+                        if t < tn && sc.active(arc.available_from, arc.available_to, sent as i64) {
+                            inflow[t] += arc.capacity_tons_per_day * pd;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let h32 = h as u32;
+        let mut before = None;
+        for t in 0..tn {
+            let t32 = t as u32;
+            let (s, r) = holds_and_receives(
+                m,
+                (Var::CatchmentStock { h: h32, t: t32 }, storage),
+                (Var::CatchmentInflow { h: h32, t: t32 }, inflow[t]),
+            );
+            buf.clear();
+            buf.extend(s.map(|s| (s, 1.0)));
+            buf.extend(before.map(|s| (s, -1.0)));
+            buf.push((r, -1.0));
+            for &w in &demand {
+                if let Some(site) = met[w * tn + t] {
+                    buf.extend([(site.demand, 1.0), (site.unmet, -1.0)]);
+                }
+            }
+            let arriving: f64 = (0..wn)
+                .filter(|&n| inside[n])
+                .map(|n| given[n * tn + t])
+                .sum();
+            m.lp.row(
+                RowKind::CatchmentBalance { h: h32, t: t32 },
+                arriving,
+                arriving,
+                buf,
+            );
+            buf.clear();
+            buf.extend(s.map(|s| (s, 1.0)));
+            for &w in &demand {
+                buf.extend(
+                    met[w * tn + t]
+                        .and_then(|site| site.stock)
+                        .map(|s| (s, -1.0)),
+                );
+            }
+            if buf.iter().any(|&(_, a)| a < 0.0) {
+                m.lp.row(RowKind::CatchmentHolds { h: h32, t: t32 }, 0.0, INF, buf);
+            }
+            before = s;
+        }
+    }
+}
+
+/// The catchment of node h: h, and every node h reaches that no depot's output and no node
+/// without arcs in reaches except through h. Supply enters it only through h's arcs in (or a
+/// depot inside it); the rows count every arc into it from outside all the same, so they hold
+/// for any set of nodes, and this choice only makes them tight.
+fn catchment(net: &crate::scenario::Network, h: usize) -> Vec<bool> {
+    let wn = net.nodes.len();
+    let reach = |from: &mut Vec<usize>, seen: &mut Vec<bool>| {
+        while let Some(v) = from.pop() {
+            for a in net.arcs.iter().filter(|a| a.from == v) {
+                if a.to != h && !seen[a.to] {
+                    seen[a.to] = true;
+                    from.push(a.to);
+                }
+            }
+        }
+    };
+    // What reaches nodes without passing through h.
+    let mut outside = vec![false; wn];
+    let mut roots: Vec<usize> = (0..wn)
+        .filter(|&v| {
+            v != h
+                && (net.supply.iter().any(|sp| sp.node == v) || !net.arcs.iter().any(|a| a.to == v))
+        })
+        .collect();
+    for &v in &roots {
+        outside[v] = true;
+    }
+    reach(&mut roots, &mut outside);
+    // What h reaches.
+    let mut from_h = vec![false; wn];
+    reach(&mut vec![h], &mut from_h);
+    (0..wn)
+        .map(|v| v == h || (from_h[v] && !outside[v]))
+        .collect()
 }
 
 /// The row of a chained definition X[t] − X[t−1] − Σ_tr per_type[u]·(change of tr's ground

@@ -485,6 +485,8 @@ impl Model<'_> {
             Var::SiteUnmet { w, t } => format!("site_unmet[{},{t}]", node(w)),
             Var::SiteDosNeed { w, t } => format!("site_dos_need[{},{t}]", node(w)),
             Var::SiteDosShort { w, t } => format!("site_dos_short[{},{t}]", node(w)),
+            Var::CatchmentStock { h, t } => format!("catchment_I[{},{t}]", node(h)),
+            Var::CatchmentInflow { h, t } => format!("catchment_in[{},{t}]", node(h)),
         }
     }
 
@@ -541,6 +543,8 @@ impl Model<'_> {
             RowKind::SiteUnmetCap { w, t } => format!("site_unmet_cap[{},{t}]", node(w)),
             RowKind::SiteDosNeedDef { w, t } => format!("site_dos_need_def[{},{t}]", node(w)),
             RowKind::SiteDaysOfSupply { w, t } => format!("site_days_of_supply[{},{t}]", node(w)),
+            RowKind::CatchmentBalance { h, t } => format!("catchment_balance[{},{t}]", node(h)),
+            RowKind::CatchmentHolds { h, t } => format!("catchment_holds[{},{t}]", node(h)),
             RowKind::ChangeUp { triple, t } | RowKind::ChangeDown { triple, t } => {
                 let x = &self.triples[triple as usize];
                 let dir = if matches!(self.lp.row_kind[r], RowKind::ChangeUp { .. }) {
@@ -588,6 +592,9 @@ impl Model<'_> {
                 Var::SiteStock { w, .. } | Var::SiteInflow { w, .. } => {
                     ("nodes.csv", net.map(|n| n.nodes[w as usize].line))
                 }
+                Var::CatchmentStock { h, .. } | Var::CatchmentInflow { h, .. } => {
+                    ("nodes.csv", net.map(|n| n.nodes[h as usize].line))
+                }
                 Var::SiteUnmet { .. } | Var::SiteDosNeed { .. } => ("commodities.csv", None),
                 Var::SiteDosShort { .. } => ("scenario.toml", None),
             };
@@ -627,6 +634,9 @@ impl Model<'_> {
             RowKind::SiteDemandDef { .. } => ("consumption.csv", None),
             RowKind::SiteBalance { w, .. } | RowKind::SiteUnmetCap { w, .. } => {
                 ("nodes.csv", net.map(|n| n.nodes[w as usize].line))
+            }
+            RowKind::CatchmentBalance { h, .. } | RowKind::CatchmentHolds { h, .. } => {
+                ("nodes.csv", net.map(|n| n.nodes[h as usize].line))
             }
             RowKind::SiteDosNeedDef { .. } | RowKind::SiteDaysOfSupply { .. } => {
                 ("commodities.csv", None)
