@@ -14,7 +14,8 @@ pub const ROTATION_SHARE: f64 = 0.8;
 /// Rotation-first when the search sees each site's supply (`strategy::rotation_first`): its
 /// restricted MIPs are dearer, and the sustainment search after it, which it leaves less to do,
 /// kept no plan on coalition-30k; with 0.8 that scenario's best neighbourhood missed its time
-/// at 60 s (plan 5.88 M against 5.55 M with 0.8 at 90 s).
+/// at 60 s (plan 5.88 M against 5.55 M with 0.8 at 90 s). Where the blind search comes first
+/// (interior point), the search with the site rows gets what is left of this share after it.
 pub const ROTATION_SHARE_SEEING_SITES: f64 = 0.9;
 
 /// Rotation search: share of its own budget the LP relaxation leaves for the search of plans

@@ -28,12 +28,14 @@ use crate::strategy::search::Relaxation;
 use std::collections::HashMap;
 
 /// The tangent: the bound, the rotation model's costs raised by each tour start's π·G (the
-/// sustainment cost it adds near the plan), and the relaxation with those costs.
+/// sustainment cost it adds near the plan), the relaxation with those costs, and the constant
+/// V(d0) − π·G·x0 that turns a raised cost into the tangent's estimate of the whole cost.
 #[derive(Debug, Clone)]
 pub struct Tangent {
     pub bound: f64,
     pub costs: Vec<f64>,
     pub relaxation: Relaxation,
+    pub offset: f64,
 }
 
 /// The tangent bound above, from `fixed` (the full model `m` solved as an LP with the plan's
@@ -96,6 +98,7 @@ pub fn sustainment_tangent(
             bound: rel.objective + network_cost - shift,
             costs: lp.cost,
             relaxation: rel,
+            offset: network_cost - shift,
         })),
         Err(Error::NoPlan(_)) => Ok(None),
         Err(e) => Err(e),

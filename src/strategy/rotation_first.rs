@@ -87,18 +87,21 @@ pub fn rotation_first(
 /// docs/performance.md#site-supply-in-the-rotation-search-2026-12-07.
 const SITE_SEARCH_FROM: f64 = 0.01;
 
+/// The search with the site rows after the blind one ([`sited_from`]) only with at least this
+/// many seconds: frontline-100k's restricted MIPs with the rows take several seconds each.
+const SITE_PHASE_MIN_S: f64 = 10.0;
+
 /// The rotation MIP by [`search::solve_rotation`], or, when the site rows apply, by the same
 /// search on the rotation model with the site-supply relaxation (docs/model.md#site-supply),
 /// when the rotation relaxation's own point would pay at least [`SITE_SEARCH_FROM`] in site
-/// penalties: there the search blind to the network buys troops the sites cannot keep. The site
-/// rows apply where the relaxation goes by simplex: where it goes by interior point
-/// (frontline-100k) they made it slower (20 s → 31 s) for no higher bound. The plan comes back
-/// in `rotation`'s columns; its bound is the higher relaxation's. `opts` holds the whole limit,
-/// of which the search takes its share (`base::budget`).
+/// penalties: there the search blind to the network buys troops the sites cannot keep. Where
+/// the relaxation goes by interior point (frontline-100k) the relaxation with the site rows is
+/// too slow for its share (20 s → 31 s, and no higher bound), so the blind search runs first and
+/// [`sited_from`] mends its plan with what is left. The plan comes back in `rotation`'s columns;
+/// its bound is the higher relaxation's. `opts` holds the whole limit, of which the search takes
+/// its share (`base::budget`).
 fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved, Error> {
-    let applies = rotation.sc.network.is_some()
-        && rotation.form == Formulation::Expanded
-        && rotation.lp.nonzeros() < search::CUMULATIVE_FROM_NONZEROS;
+    let applies = rotation.sc.network.is_some() && rotation.form == Formulation::Expanded;
     if !applies {
         let rot_opts = SolveOptions {
             time_limit_s: opts.time_limit_s * budget::ROTATION_SHARE,
@@ -124,6 +127,14 @@ fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved
     let Ok(rel) = first else {
         return blind(first);
     };
+    // By interior point the search with the site rows only follows the blind one, in the share
+    // left after it: below SITE_PHASE_MIN_S of it (a 60 s limit) the check would only cost time.
+    let by_interior_point = rotation.lp.nonzeros() >= search::CUMULATIVE_FROM_NONZEROS;
+    let after_blind_s =
+        (budget::ROTATION_SHARE_SEEING_SITES - budget::ROTATION_SHARE) * opts.time_limit_s;
+    if by_interior_point && opts.effort.is_none() && after_blind_s < SITE_PHASE_MIN_S {
+        return blind(Ok(rel));
+    }
     let mut sited = rotation.clone();
     model::site_supply::add(&mut sited);
     let n = rotation.lp.num_cols();
@@ -152,6 +163,10 @@ fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved
     }
     // This search is dearer per restricted MIP, and leaves less to the sustainment search.
     let site_s = (opts.time_limit_s * budget::ROTATION_SHARE_SEEING_SITES).max(0.0);
+    if by_interior_point {
+        let r = blind(Ok(rel.clone()))?;
+        return sited_from(&sited, r, rel, &left(opts, site_s));
+    }
     let t = Instant::now();
     let relax_s = search::relaxation_seconds(left(opts, site_s).time_limit_s);
     let Ok(site_rel) = search::relax(&sited, &quiet, relax_s) else {
@@ -168,6 +183,63 @@ fn solve_rotation(rotation: &model::Model, opts: &SolveOptions) -> Result<Solved
     r.gap = solve::relative_gap(r.solver_objective, r.bound);
     r.status = Status::for_gap(r.gap, opts.mip_gap);
     Ok(r)
+}
+
+/// The search with the site rows from `blind`, the blind search's plan, guided by the blind
+/// relaxation `rel`, for `opts`' limit: where the rotation relaxation goes by interior point
+/// (frontline-100k) the relaxation with the site rows is too slow and the blind search is quick,
+/// so the blind search comes first (at a short limit it has all the time it had) and this one
+/// spends what is left, only ever lowering the plan's cost with each site's supply.
+fn sited_from(
+    sited: &model::Model,
+    blind: Solved,
+    rel: search::Relaxation,
+    opts: &SolveOptions,
+) -> Result<Solved, Error> {
+    if opts.time_limit_s < SITE_PHASE_MIN_S && opts.effort.is_none() {
+        return Ok(blind);
+    }
+    let started = Instant::now();
+    let n = blind.values.len();
+    let wide = |mut v: Vec<f64>| {
+        v.resize(sited.lp.num_cols(), 0.0);
+        v
+    };
+    let start = search::with_tours_at(&sited.lp, &wide(blind.values.clone()), opts)?;
+    if opts.log {
+        progress::event(
+            &format!(
+                "site search: the blind plan {:.0} costs {:.0} with each site's supply; searching with the site rows from it",
+                blind.solver_objective, start.objective
+            ),
+            serde_json::json!({"event": "heuristic", "step": "site-search", "blind": blind.solver_objective,
+                "with_sites": start.objective}),
+        );
+    }
+    let guide = search::Relaxation {
+        values: wide(rel.values),
+        objective: rel.objective,
+        row_duals: None,
+    };
+    let deadline = started + std::time::Duration::from_secs_f64(opts.time_limit_s.max(0.0));
+    let until = search::Until {
+        retry_stopped: true,
+        ..search::Until::new(deadline, opts, effort::RESTRICTED_MIPS_PER_UNIT)
+    };
+    let (best, _) = search::search(sited, &guide, opts, until, Some(&start.values))?;
+    let bound = blind.bound.min(best.objective);
+    let gap = solve::relative_gap(best.objective, bound);
+    let mut values = best.values;
+    values.truncate(n);
+    Ok(Solved {
+        status: Status::for_gap(gap, opts.mip_gap),
+        values,
+        solver_objective: best.objective,
+        bound,
+        gap,
+        seconds: blind.seconds + started.elapsed().as_secs_f64(),
+        ..blind
+    })
 }
 
 /// The full model as an LP with the tours of `values` (a plan of the rotation model) fixed.
@@ -254,7 +326,10 @@ fn sustainment_search(
         ..opts.clone()
     };
     let deadline = Instant::now() + std::time::Duration::from_secs_f64(seconds.max(0.0));
-    let until = search::Until::new(deadline, opts, effort::SUSTAINMENT_MIPS_PER_UNIT);
+    let until = search::Until {
+        objective_offset: tangent.offset,
+        ..search::Until::new(deadline, opts, effort::SUSTAINMENT_MIPS_PER_UNIT)
+    };
     let (found, stats) = search::search(&costed, &tangent.relaxation, &quiet, until, Some(plan))?;
     let same = (0..plan.len()).all(|c| {
         !matches!(rotation.lp.var[c], Var::Tour { .. })
@@ -349,4 +424,54 @@ fn sustainment_bound(
         solved.status = Status::for_gap(solved.gap, opts.mip_gap);
     }
     Ok(Some(tangent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Mode;
+
+    /// tests/fixtures/two-sites-one-rail (its README works it by hand): blind to the network the
+    /// rotation search sends both heavy squadrons (2000 in tours); the search with the site rows
+    /// from that plan sees the 8400 of unmet fuel behind the shared rail and keeps one heavy and
+    /// one light squadron, 2500, with the blind relaxation's 2000 as its bound.
+    #[test]
+    fn the_search_with_the_site_rows_mends_the_blind_plan() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/two-sites-one-rail");
+        let sc = crate::scenario::load(&dir)
+            .scenario
+            .expect("the fixture loads");
+        let rotation = model::build_with(&sc, Mode::Mip, Formulation::Expanded, None, false);
+        let mut sited = rotation.clone();
+        model::site_supply::add(&mut sited);
+        let opts = SolveOptions {
+            mode: Mode::Mip,
+            time_limit_s: 30.0,
+            ..solve::test_options()
+        };
+        let rel = search::relax(&rotation, &opts, 30.0).expect("the relaxation");
+        assert!((rel.objective - 2000.0).abs() < 1e-6, "{}", rel.objective);
+        let blind =
+            search::solve_rotation_from(&rotation, &opts, Some((Ok(rel.clone()), 0.0)), false)
+                .expect("the blind search");
+        assert!((blind.solver_objective - 2000.0).abs() < 1e-6);
+        let r = sited_from(&sited, blind, rel, &opts).expect("the search with the site rows");
+        assert!(
+            (r.solver_objective - 2500.0).abs() < 1e-6,
+            "{}",
+            r.solver_objective
+        );
+        assert!((r.bound - 2000.0).abs() < 1e-6, "{}", r.bound);
+        assert_eq!(r.values.len(), rotation.lp.num_cols());
+        let mut units = BTreeMap::new();
+        for (c, v) in rotation.lp.var.iter().enumerate() {
+            if let Var::Tour { triple, .. } = v {
+                let u = rotation.triples[*triple as usize].unit_type;
+                *units.entry(sc.unit_types[u].code.as_str()).or_insert(0.0) += r.values[c];
+            }
+        }
+        assert_eq!(units.get("heavy"), Some(&1.0), "{units:?}");
+        assert_eq!(units.get("light"), Some(&1.0), "{units:?}");
+    }
 }

@@ -604,6 +604,12 @@ pub struct Until {
     /// A neighbourhood whose restricted MIP its time stopped, with no better plan, gets one more
     /// try at twice the time (by time only; under an effort the work counts decide).
     pub retry_stopped: bool,
+    /// What the plan really costs beyond the searched objective (a constant): the search stops
+    /// once the plan lies within the requested gap of the relaxation *on that scale*. Zero for
+    /// the rotation model; for the sustainment search's raised costs it is V(d0) − π·G·x0
+    /// ([`super::bound`]), without which the raised objective's large shift made every plan
+    /// look within 1 % and that search stop after one restricted MIP.
+    pub objective_offset: f64,
 }
 
 impl Until {
@@ -614,11 +620,13 @@ impl Until {
                 deadline: e.deadline(),
                 mips: Some(e.count(per_unit)),
                 retry_stopped: false,
+                objective_offset: 0.0,
             },
             None => Until {
                 deadline,
                 mips: None,
                 retry_stopped: false,
+                objective_offset: 0.0,
             },
         }
     }
@@ -697,11 +705,14 @@ pub fn search(
         .deadline
         .saturating_duration_since(started)
         .as_secs_f64();
+    let offset = until.objective_offset;
     let mut pace = Pace {
         until,
         effort: opts.effort.as_ref(),
     };
-    let done = |best: &Incumbent| relative_gap(best.objective, rel.objective) <= opts.mip_gap;
+    let done = |best: &Incumbent| {
+        relative_gap(best.objective + offset, rel.objective + offset) <= opts.mip_gap
+    };
     let say = |what: &str, best: &Incumbent| {
         if opts.log {
             let gap = relative_gap(best.objective, rel.objective);
@@ -1253,6 +1264,7 @@ mod tests {
             deadline,
             mips: None,
             retry_stopped: false,
+            objective_offset: 0.0,
         };
         let (best, _) = search(&m, &rel, &opts, until, None).expect("search");
         assert!((best.objective - 1000.0).abs() < 1e-6);
