@@ -1268,6 +1268,24 @@ mod tests {
         };
         let (best, _) = search(&m, &rel, &opts, until, None).expect("search");
         assert!((best.objective - 1000.0).abs() < 1e-6);
+        // Judged on a scale 1e9 above the searched objective (`Until::objective_offset`), the
+        // floor plan already lies within 1 % (1e9 + 140,000 against 1e9 + 500): no restricted
+        // MIP near x* and no neighbourhood is tried, only the last whole MIP from that plan (which
+        // runs within the gap too, for a bound); on the objective's own scale all of them run.
+        let within = SolveOptions {
+            mip_gap: 0.01,
+            ..opts.clone()
+        };
+        let until = |objective_offset| Until {
+            deadline: Instant::now() + Duration::from_secs(10),
+            mips: None,
+            retry_stopped: false,
+            objective_offset,
+        };
+        let (_, stats) = search(&m, &rel, &within, until(1e9), None).expect("search");
+        assert_eq!(stats.restricted_mips, 1);
+        let (_, stats) = search(&m, &rel, &within, until(0.0), None).expect("search");
+        assert!(stats.restricted_mips > 1, "{}", stats.restricted_mips);
         let solved = solve_rotation(&m, &opts).expect("solve");
         assert!((solved.solver_objective - 1000.0).abs() < 1e-6);
         assert!(solved.bound >= 500.0 - 1e-6 && solved.bound <= 1000.0 + 1e-6);
