@@ -88,7 +88,8 @@ pub fn rotation_first(
 const SITE_SEARCH_FROM: f64 = 0.01;
 
 /// The search with the site rows after the blind one ([`sited_from`]) only with at least this
-/// many seconds: frontline-100k's restricted MIPs with the rows take several seconds each.
+/// many seconds: its restricted MIPs are ten times the blind ones' on frontline-100k, and a few
+/// seconds of them found nothing (docs/performance.md#measurements-behind-constants-in-the-code).
 const SITE_PHASE_MIN_S: f64 = 10.0;
 
 /// The rotation MIP by [`search::solve_rotation`], or, when the site rows apply, by the same
