@@ -85,8 +85,8 @@ pub enum Var {
         w: u32,
         t: u32,
     },
-    /// The same for a hub's catchment (the hub and every node fed only from within it): its
-    /// stock, in transit inside it included, and its net inflow.
+    /// The same for a hub's catchment (the hub and every node supply reaches only through it):
+    /// its stock, in transit inside it included, and its net inflow.
     CatchmentStock {
         h: u32,
         t: u32,
