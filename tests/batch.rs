@@ -667,7 +667,27 @@ fn a_written_scenario_loads_back_field_by_field() {
         .file("initial_stocks.csv", "node,commodity,tons\nD,food,4\n")
         .file("deployed.csv", "nation,unit_type,site,arrived,units\nC,inf,S1,2026-12-28,1\nA,inf,S1,2026-12-01,1\n");
     let odd_dir = odd.write();
-    for dir in [generated.as_path(), odd_dir.path()] {
+    // Every [solver] and [output] setting a scenario can carry: a batch variant rerun by hand
+    // from its written directory must be solved the same way (rolling, strategy, workbook).
+    let settings = tmp.path().join("settings");
+    std::fs::create_dir(&settings).unwrap();
+    for f in std::fs::read_dir(odd_dir.path()).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, settings.join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        settings.join("scenario.toml"),
+        toml(
+            9,
+            5,
+            "[solver]\nstrategy = \"rotation-first\"\nheuristic_effort = 0.25\nrolling_window = 8\nrolling_step = 1\neffort = 2.5\n[output]\nxlsx = true\n",
+        ),
+    )
+    .unwrap();
+    let with_settings = load_ok(&settings);
+    assert_eq!(with_settings.solver.rolling_window, Some(8));
+    assert!(with_settings.output.xlsx);
+    for dir in [generated.as_path(), odd_dir.path(), settings.as_path()] {
         let first = load_ok(dir);
         let written = tmp.path().join("written");
         rotaplan::scenario::write::write(&first, &written).unwrap();

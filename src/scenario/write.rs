@@ -70,6 +70,18 @@ pub fn render(sc: &Scenario) -> BTreeMap<String, Vec<u8>> {
     if let Some(e) = sc.solver.effort {
         let _ = writeln!(t, "effort = {}", toml_float(e));
     }
+    let _ = writeln!(t, "strategy = \"{}\"", sc.solver.strategy.as_str());
+    let _ = writeln!(
+        t,
+        "heuristic_effort = {}",
+        toml_float(sc.solver.heuristic_effort)
+    );
+    if let Some(w) = sc.solver.rolling_window {
+        let _ = writeln!(t, "rolling_window = {w}");
+    }
+    if let Some(s) = sc.solver.rolling_step {
+        let _ = writeln!(t, "rolling_step = {s}");
+    }
     let _ = writeln!(t, "\n[stability]");
     let _ = writeln!(t, "freeze_days = {}", toml_float(sc.stability.freeze_days));
     let _ = writeln!(
@@ -77,6 +89,8 @@ pub fn render(sc: &Scenario) -> BTreeMap<String, Vec<u8>> {
         "change_penalty = {}",
         toml_float(sc.stability.change_penalty)
     );
+    let _ = writeln!(t, "\n[output]");
+    let _ = writeln!(t, "xlsx = {}", sc.output.xlsx);
     put("scenario.toml", t);
 
     let nation = |n: usize| sc.nations[n].code.clone();
