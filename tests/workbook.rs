@@ -714,3 +714,73 @@ fn an_unreadable_workbook_or_a_missing_settings_sheet_is_an_input_error() {
         "{errs:#?}"
     );
 }
+
+#[test]
+fn plan_xlsx_holds_the_explanations_and_the_ask() {
+    // The one-nation site of tests/ask.rs: one role-unit over 12 weekly periods, tours of 4
+    // periods busy 12, AAA offers 2 battalions: 2 tours cover 8 periods, 4 role-unit periods are
+    // short, and the ask is 1 more AAA battalion from period 8 (2027-03-01) that removes all 4.
+    let dir = common::one_nation_site(
+        "nation,zone,domain,max_troops\nBBB,east,land,0\nCCC,east,land,0\n",
+    )
+    .write();
+    let out = dir.path().join("plan");
+    let run = rotaplan(&[
+        "solve",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+        "--ask",
+        "--xlsx",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut wb = open(&out.join("plan.xlsx"));
+    let names = wb.sheet_names();
+    assert_eq!(names[names.len() - 2..], ["explanations", "ask"]);
+
+    let ask = wb.worksheet_range("ask").unwrap();
+    assert_eq!(ask.height(), 2, "a header and one row");
+    let col = |r: &calamine::Range<Data>, name: &str| {
+        (0..r.width() as u32)
+            .find(|&c| r.get_value((0, c)) == Some(&Data::String(name.into())))
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    assert_eq!(
+        ask.get_value((1, col(&ask, "nation"))),
+        Some(&Data::String("AAA".into()))
+    );
+    assert_eq!(
+        ask.get_value((1, col(&ask, "units"))),
+        Some(&Data::Float(1.0))
+    );
+    let needed = ask.get_value((1, col(&ask, "needed_from"))).unwrap();
+    assert!(needed.is_datetime(), "{needed:?}");
+    assert_eq!(cell_text(needed), "2027-03-01");
+    assert_eq!(
+        ask.get_value((1, col(&ask, "shortfall_removed"))),
+        Some(&Data::Float(4.0))
+    );
+
+    // Explanations: as many rows as explanations.csv, days as dates, amounts as numbers; the
+    // coverage episodes (one row per cause, so counted once each) add up to the 4 short.
+    let ex = wb.worksheet_range("explanations").unwrap();
+    let csv = common::read_csv(&out.join("explanations.csv"));
+    assert_eq!(ex.height(), csv.len() + 1);
+    let mut episodes = BTreeMap::new();
+    for (i, row) in csv.iter().enumerate() {
+        let r = (i + 1) as u32;
+        let from = ex.get_value((r, col(&ex, "from"))).unwrap();
+        assert!(from.is_datetime(), "{from:?}");
+        assert_eq!(cell_text(from), row["from"]);
+        let Some(Data::Float(amount)) = ex.get_value((r, col(&ex, "amount"))) else {
+            panic!("amount is not a number in row {r}");
+        };
+        assert_eq!(amount.to_string(), row["amount"]);
+        if row["kind"] == "coverage" {
+            let episode = (&row["where"], &row["what"], &row["from"], &row["to"]);
+            episodes.insert(episode, *amount);
+        }
+    }
+    assert_eq!(episodes.values().sum::<f64>(), 4.0, "{csv:?}");
+}

@@ -314,6 +314,11 @@ fn with_ask(
     }
     r.summary.extra.insert("ask".to_string(), section);
     crate::report::attach(sc, r);
+    // The workbook was built with the plan; again, so it holds the ask too.
+    if sc.output.xlsx {
+        crate::workbook::attach(sc, r)
+            .map_err(|message| Error::Other(format!("{message}; nothing was written")))?;
+    }
     Ok(a)
 }
 

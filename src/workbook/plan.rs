@@ -13,7 +13,7 @@ use rust_xlsxwriter::{
 use std::collections::BTreeMap;
 
 /// The output tables, in the order their sheets appear after `summary` and `timeline`.
-pub const TABLE_SHEETS: [&str; 8] = [
+pub const TABLE_SHEETS: [&str; 10] = [
     "deployments",
     "coverage",
     "nation_load",
@@ -22,19 +22,24 @@ pub const TABLE_SHEETS: [&str; 8] = [
     "flows",
     "stocks",
     "bottlenecks",
+    "explanations",
+    "ask",
 ];
 
 /// Columns that hold a day: written as real dates so sorting and filtering work in any locale.
-const DATE_COLUMNS: [&str; 6] = [
+const DATE_COLUMNS: [&str; 7] = [
     "period_start",
     "arrive",
     "cover_from",
     "depart",
     "first",
     "last",
+    "needed_from",
 ];
+/// Day columns of one table only: elsewhere `from` and `to` name nodes (flows, movements).
+const TABLE_DATE_COLUMNS: [(&str, &str); 2] = [("explanations", "from"), ("explanations", "to")];
 /// Columns that hold amounts; every other column is text (codes and names from the inputs).
-const NUMBER_COLUMNS: [&str; 23] = [
+const NUMBER_COLUMNS: [&str; 27] = [
     "units",
     "troops",
     "required",
@@ -58,6 +63,10 @@ const NUMBER_COLUMNS: [&str; 23] = [
     "utilisation",
     "marginal_value",
     "limit",
+    "amount",
+    "amount_change",
+    "objective_change",
+    "shortfall_removed",
 ];
 const BOOL_COLUMNS: [&str; 1] = ["initial"];
 
@@ -101,8 +110,8 @@ enum Kind {
     Bool,
 }
 
-fn kind(column: &str) -> Kind {
-    if DATE_COLUMNS.contains(&column) {
+fn kind(table: &str, column: &str) -> Kind {
+    if DATE_COLUMNS.contains(&column) || TABLE_DATE_COLUMNS.contains(&(table, column)) {
         Kind::Date
     } else if NUMBER_COLUMNS.contains(&column) {
         Kind::Number
@@ -128,10 +137,10 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Table, String> {
 }
 
 /// Writes one table sheet: typed cells, frozen header, autofilter, widths from the content.
-fn table_sheet(ws: &mut Worksheet, t: &Table) -> Result<(), String> {
+fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> {
     let head = header_format();
     let date = date_format();
-    let kinds: Vec<Kind> = t.headers.iter().map(|h| kind(h)).collect();
+    let kinds: Vec<Kind> = t.headers.iter().map(|h| kind(name, h)).collect();
     // Whole numbers get an integer format; a column with fractions (LP mode) keeps General,
     // which shows the value as the CSV has it.
     let whole: Vec<bool> = (0..t.headers.len())
@@ -550,7 +559,8 @@ pub fn plan_workbook(sc: &Scenario, files: &BTreeMap<String, Vec<u8>>) -> Result
         let ws = wb.add_worksheet();
         ws.set_name(*name).map_err(xlsx)?;
         // A sheet holds at most 1,048,576 rows: say which table did not fit.
-        table_sheet(ws, t).map_err(|e| format!("{e} (sheet {name}, {} rows)", t.rows.len()))?;
+        table_sheet(ws, name, t)
+            .map_err(|e| format!("{e} (sheet {name}, {} rows)", t.rows.len()))?;
     }
     wb.save_to_buffer().map_err(xlsx)
 }
