@@ -229,3 +229,68 @@ fn a_mips_whole_relaxation_from_the_halves_is_its_lp_relaxation() {
     );
     assert_optimal_pair(&m.lp, &whole);
 }
+
+#[test]
+fn an_lp_what_if_is_solved_from_the_halves_to_the_changed_lps_optimum() {
+    // `--mode lp` on the ladder's smallest step (two halves), whose plan is short somewhere: a
+    // what-if re-solved from scratch changes one pool; its objective change must be the one
+    // HiGHS gives on the two whole LPs at once, before and after the change.
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), [5, 8, 4, 52, 15], 1);
+    let deployed = dir.path().join("deployed.csv");
+    let text = std::fs::read_to_string(&deployed).unwrap();
+    std::fs::write(&deployed, text.lines().next().unwrap().to_string() + "\n").unwrap();
+    let (out, summary) = solve_and_verify(dir.path(), &["--mode", "lp", "--time-limit", "120"]);
+    assert_eq!(summary["status"], "optimal");
+    let mut rd = csv::Reader::from_path(out.join("explanations.csv")).unwrap();
+    let head = rd.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    // "one more UNIT from NATION (offers.csv:L units A → B)", solved from scratch.
+    let row = rd
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| {
+            &r[col("basis")] == "re-solve"
+                && r[col("what_if")].contains("(offers.csv:")
+                && !r[col("what_if")].contains("re-planned")
+        })
+        .expect("a pool what-if re-solved from scratch");
+    let what_if = row[col("what_if")].to_string();
+    let inside = &what_if[what_if.find("(offers.csv:").unwrap() + "(offers.csv:".len()..];
+    let inside = &inside[..inside.find(')').unwrap()];
+    // "L units A → B"
+    let parts: Vec<&str> = inside.split_whitespace().collect();
+    assert_eq!((parts[1], parts[3]), ("units", "→"), "{what_if}");
+    let (line, before, after): (usize, &str, &str) =
+        (parts[0].parse().unwrap(), parts[2], parts[4]);
+
+    let changed = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let f = f.unwrap().path();
+        if f.is_file() {
+            std::fs::copy(&f, changed.path().join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let offers = std::fs::read_to_string(changed.path().join("offers.csv")).unwrap();
+    let mut lines: Vec<String> = offers.lines().map(String::from).collect();
+    let units = lines[0].split(',').position(|h| h == "units").unwrap();
+    let mut cells: Vec<String> = lines[line - 1].split(',').map(String::from).collect();
+    assert_eq!(cells[units], before, "offers.csv:{line}");
+    cells[units] = after.to_string();
+    lines[line - 1] = cells.join(",");
+    std::fs::write(changed.path().join("offers.csv"), lines.join("\n") + "\n").unwrap();
+
+    let at_once = |d: &std::path::Path| {
+        let sc = load(d);
+        let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
+        solve::solve(&m.lp, &lp_options(), None)
+            .expect("the whole LP solves")
+            .solver_objective
+    };
+    let expected = at_once(changed.path()) - at_once(dir.path());
+    let got: f64 = row[col("objective_change")].parse().unwrap();
+    assert!(
+        (got - expected).abs() <= 1e-6 * num(&summary, &["objective"]).abs(),
+        "{what_if}: objective change {got}, HiGHS at once {expected}"
+    );
+}
