@@ -80,6 +80,15 @@ const PALETTE: [u32; 12] = [
 /// How many characters a column may grow to before its cells are cut off on screen.
 const MAX_WIDTH: usize = 40;
 
+/// Columns that hold sentences (explanations' `detail` and `what_if`): wrapped in a wider column,
+/// so the sentence is read whole on screen and in print, where a cut-off one says nothing.
+const SENTENCE_COLUMNS: [&str; 2] = ["detail", "what_if"];
+const SENTENCE_WIDTH: usize = 60;
+/// Characters of a sentence per wrapped line in that width (words wrap whole, so fewer than
+/// the width), and the height of a line of the default font, in points.
+const SENTENCE_LINE_CHARS: usize = 52;
+const LINE_HEIGHT: f64 = 15.0;
+
 fn xlsx(e: XlsxError) -> String {
     format!("cannot build the plan workbook: {e}")
 }
@@ -139,7 +148,21 @@ fn parse(name: &str, bytes: &[u8]) -> Result<Table, String> {
 /// Writes one table sheet: typed cells, frozen header, autofilter, widths from the content.
 fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> {
     let head = header_format();
-    let date = date_format();
+    let sentence: Vec<bool> = t
+        .headers
+        .iter()
+        .map(|h| SENTENCE_COLUMNS.contains(&h.as_str()))
+        .collect();
+    // Beside a wrapped sentence every cell of the row sits at its top, so a row reads as one.
+    let top = |f: Format| {
+        if sentence.contains(&true) {
+            f.set_align(FormatAlign::Top)
+        } else {
+            f
+        }
+    };
+    let date = top(date_format());
+    let general = top(Format::new());
     let kinds: Vec<Kind> = t.headers.iter().map(|h| kind(name, h)).collect();
     // Whole numbers get an integer format; a column with fractions (LP mode) keeps General,
     // which shows the value as the CSV has it.
@@ -150,7 +173,8 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
             })
         })
         .collect();
-    let integer = Format::new().set_num_format("0");
+    let integer = top(Format::new().set_num_format("0"));
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let mut widths: Vec<usize> = t.headers.iter().map(|h| h.chars().count() + 3).collect();
     for (c, h) in t.headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &head)
@@ -158,6 +182,20 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
     }
     for (i, r) in t.rows.iter().enumerate() {
         let row = (i + 1) as u32;
+        // Spreadsheets do not all grow a row for wrapped text on opening (LibreOffice keeps
+        // the default height, and the lines overlap): the row is given its lines' height.
+        let lines = r
+            .cells
+            .iter()
+            .zip(&sentence)
+            .filter(|(_, &s)| s)
+            .map(|(cell, _)| cell.chars().count().div_ceil(SENTENCE_LINE_CHARS))
+            .max()
+            .unwrap_or(1);
+        if lines > 1 {
+            ws.set_row_height(row, LINE_HEIGHT * lines as f64)
+                .map_err(xlsx)?;
+        }
         for (c, cell) in r.cells.iter().enumerate() {
             if cell.is_empty() {
                 continue;
@@ -178,7 +216,7 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
                         if whole[c] {
                             ws.write_number_with_format(row, col, v, &integer)
                         } else {
-                            ws.write_number(row, col, v)
+                            ws.write_number_with_format(row, col, v, &general)
                         }
                         .map_err(xlsx)?;
                         *w = (*w).max(cell.len() + 2);
@@ -187,7 +225,8 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
                 }
                 Kind::Bool => match cell.as_str() {
                     "true" | "false" => {
-                        ws.write_boolean(row, col, cell == "true").map_err(xlsx)?;
+                        ws.write_boolean_with_format(row, col, cell == "true", &general)
+                            .map_err(xlsx)?;
                         continue;
                     }
                     _ => {}
@@ -196,12 +235,24 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
             }
             // Text, and anything that did not parse as its column's kind: as text, never a
             // formula, whatever it starts with.
-            ws.write_string(row, col, cell).map_err(xlsx)?;
+            if sentence[c] {
+                ws.write_string_with_format(row, col, cell, &wrap)
+                    .map_err(xlsx)?;
+                *w = SENTENCE_WIDTH;
+                continue;
+            }
+            ws.write_string_with_format(row, col, cell, &general)
+                .map_err(xlsx)?;
             *w = (*w).max(cell.chars().count() + 2);
         }
     }
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, (*w).min(MAX_WIDTH) as f64)
+        let cap = if sentence[c] {
+            SENTENCE_WIDTH
+        } else {
+            MAX_WIDTH
+        };
+        ws.set_column_width(c as u16, (*w).min(cap) as f64)
             .map_err(xlsx)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
