@@ -154,15 +154,17 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
         .map(|h| SENTENCE_COLUMNS.contains(&h.as_str()))
         .collect();
     // Beside a wrapped sentence every cell of the row sits at its top, so a row reads as one.
+    // (Other tables keep unformatted cells: a format per cell costs time on large sheets.)
+    let has_sentences = sentence.contains(&true);
     let top = |f: Format| {
-        if sentence.contains(&true) {
+        if has_sentences {
             f.set_align(FormatAlign::Top)
         } else {
             f
         }
     };
     let date = top(date_format());
-    let general = top(Format::new());
+    let general = has_sentences.then(|| top(Format::new()));
     let kinds: Vec<Kind> = t.headers.iter().map(|h| kind(name, h)).collect();
     // Whole numbers get an integer format; a column with fractions (LP mode) keeps General,
     // which shows the value as the CSV has it.
@@ -216,7 +218,10 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
                         if whole[c] {
                             ws.write_number_with_format(row, col, v, &integer)
                         } else {
-                            ws.write_number_with_format(row, col, v, &general)
+                            match &general {
+                                Some(f) => ws.write_number_with_format(row, col, v, f),
+                                None => ws.write_number(row, col, v),
+                            }
                         }
                         .map_err(xlsx)?;
                         *w = (*w).max(cell.len() + 2);
@@ -225,8 +230,11 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
                 }
                 Kind::Bool => match cell.as_str() {
                     "true" | "false" => {
-                        ws.write_boolean_with_format(row, col, cell == "true", &general)
-                            .map_err(xlsx)?;
+                        match &general {
+                            Some(f) => ws.write_boolean_with_format(row, col, cell == "true", f),
+                            None => ws.write_boolean(row, col, cell == "true"),
+                        }
+                        .map_err(xlsx)?;
                         continue;
                     }
                     _ => {}
@@ -241,8 +249,11 @@ fn table_sheet(ws: &mut Worksheet, name: &str, t: &Table) -> Result<(), String> 
                 *w = SENTENCE_WIDTH;
                 continue;
             }
-            ws.write_string_with_format(row, col, cell, &general)
-                .map_err(xlsx)?;
+            match &general {
+                Some(f) => ws.write_string_with_format(row, col, cell, f),
+                None => ws.write_string(row, col, cell),
+            }
+            .map_err(xlsx)?;
             *w = (*w).max(cell.chars().count() + 2);
         }
     }
