@@ -115,17 +115,20 @@ fn a_generated_lp_in_two_parts_is_the_whole_lp() {
     same_lp(&m);
 }
 
+/// The generated ladder's smallest step: above the tour starts from which `--mode lp` is solved
+/// in two parts. Without tours under way at the start the objective has no constant, so
+/// summary.json's objective is the solver's.
+fn ladder_step_without_tours_under_way(dir: &std::path::Path) {
+    generate(dir, [5, 8, 4, 52, 15], 1);
+    let deployed = dir.join("deployed.csv");
+    let text = std::fs::read_to_string(&deployed).unwrap();
+    std::fs::write(&deployed, text.lines().next().unwrap().to_string() + "\n").unwrap();
+}
+
 #[test]
 fn lp_mode_takes_the_two_parts_at_scale_and_the_plan_verifies() {
     let dir = tempfile::tempdir().unwrap();
-    // The generated ladder's smallest step: above the tour starts from which `--mode lp` is
-    // solved in two parts. Without tours under way at the start the objective has no constant,
-    // so summary.json's objective is the solver's.
-    generate(dir.path(), [5, 8, 4, 52, 15], 1);
-    let deployed = dir.path().join("deployed.csv");
-    let header = std::fs::read_to_string(&deployed).unwrap();
-    let header = header.lines().next().unwrap().to_string();
-    std::fs::write(&deployed, header + "\n").unwrap();
+    ladder_step_without_tours_under_way(dir.path());
     let sc = load(dir.path());
     let m = model::build(&sc, Mode::Lp, Formulation::Expanded);
     assert!(decomposed::applies(&m));
@@ -236,10 +239,7 @@ fn an_lp_what_if_is_solved_from_the_halves_to_the_changed_lps_optimum() {
     // what-if re-solved from scratch changes one pool; its objective change must be the one
     // HiGHS gives on the two whole LPs at once, before and after the change.
     let dir = tempfile::tempdir().unwrap();
-    generate(dir.path(), [5, 8, 4, 52, 15], 1);
-    let deployed = dir.path().join("deployed.csv");
-    let text = std::fs::read_to_string(&deployed).unwrap();
-    std::fs::write(&deployed, text.lines().next().unwrap().to_string() + "\n").unwrap();
+    ladder_step_without_tours_under_way(dir.path());
     let (out, summary) = solve_and_verify(dir.path(), &["--mode", "lp", "--time-limit", "120"]);
     assert_eq!(summary["status"], "optimal");
     let mut rd = csv::Reader::from_path(out.join("explanations.csv")).unwrap();
