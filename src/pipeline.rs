@@ -161,11 +161,6 @@ pub fn solve_scenario(
         "explanations.csv".to_string(),
         explain::csv(sc, &explained.rows).text.into_bytes(),
     );
-    crate::report::attach(sc, &mut rendered);
-    if sc.output.xlsx {
-        crate::workbook::attach(sc, &mut rendered)
-            .map_err(|message| Error::Other(format!("{message}; nothing was written")))?;
-    }
     Ok(Outcome {
         rendered,
         plan,
@@ -439,6 +434,18 @@ fn effort_json(e: &crate::base::effort::Effort) -> serde_json::Value {
         "stopped_by_time_limit": stopped,
         "reproducible": !stopped,
     })
+}
+
+/// Draws report.html, and plan.xlsx when asked for, from the rendered files: the last step
+/// before [`write`], once whatever the command adds to the plan (the ask, a hand plan's section)
+/// is in, so each is drawn once and shows all of it.
+pub fn attach_pictures(sc: &Scenario, rendered: &mut Rendered) -> Result<(), Error> {
+    crate::report::attach(sc, rendered);
+    if sc.output.xlsx {
+        crate::workbook::attach(sc, rendered)
+            .map_err(|message| Error::Other(format!("{message}; nothing was written")))?;
+    }
+    Ok(())
 }
 
 /// Serialises the summary and writes every file atomically into `out`.

@@ -198,6 +198,9 @@ pub fn run(a: &Args) -> i32 {
             Err(e) => return fail(&e),
         }
     }
+    if let Err(e) = pipeline::attach_pictures(&sc, &mut outcome.rendered) {
+        return fail(&e);
+    }
     let tw = Instant::now();
     if let Err(e) = pipeline::write(&out, &mut outcome, tw) {
         return fail(&e);
@@ -313,12 +316,6 @@ fn with_ask(
         obj.remove("input_hash");
     }
     r.summary.extra.insert("ask".to_string(), section);
-    crate::report::attach(sc, r);
-    // The workbook was built with the plan; again, so it holds the ask too.
-    if sc.output.xlsx {
-        crate::workbook::attach(sc, r)
-            .map_err(|message| Error::Other(format!("{message}; nothing was written")))?;
-    }
     Ok(a)
 }
 
