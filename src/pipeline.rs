@@ -1,5 +1,5 @@
 //! The `solve` pipeline, step by step: load → settings → build → strategy → extract → analyse →
-//! render → write. Kept apart from the command line so batch runs and tests use it as it is; it
+//! render → pictures → write. Kept apart from the command line so batch runs and tests use it as it is; it
 //! reports what went wrong as an [`Error`] and leaves exit codes and wording to `cli`.
 
 use crate::analysis::{bottleneck, conflict, explain};
@@ -54,8 +54,9 @@ pub fn load(dir: &Path, warnings: bool) -> Result<Scenario, Error> {
     }
 }
 
-/// Builds, solves and renders a loaded scenario (writes nothing). `extra` holds summary.json
-/// sections the caller adds (`options`).
+/// Builds, solves and renders a loaded scenario's files (writes nothing; report.html and
+/// plan.xlsx come after whatever the caller adds, from [`attach_pictures`]). `extra` holds
+/// summary.json sections the caller adds (`options`).
 pub fn solve_scenario(
     sc: &Scenario,
     settings: &Settings,
