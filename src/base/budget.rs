@@ -23,6 +23,13 @@ pub const ROTATION_SHARE_SEEING_SITES: f64 = 0.9;
 pub const SEARCH_RESERVE_SHARE: f64 = 0.15;
 pub const SEARCH_RESERVE_MIN_S: f64 = 5.0;
 
+/// Rotation search when the relaxation ran out of time and no second core built the relief plan
+/// and the Lagrangian bound beside it (`strategy::lagrange::beside`): shares of the time left
+/// for the relief plan (it takes about a third of a second on gen-XL) and then for the bound,
+/// before the search from that plan.
+pub const RELIEF_PLAN_SHARE: f64 = 0.1;
+pub const LAGRANGE_SHARE: f64 = 0.4;
+
 /// Rolling horizon: share of the limit the windows divide evenly (at least
 /// [`WINDOW_MIN_S`] each); the whole-horizon LP with the tours fixed gets the rest.
 pub const ROLLING_WINDOWS_SHARE: f64 = 0.85;

@@ -34,6 +34,8 @@ pub const IPM_ITERATIONS_PER_UNIT: f64 = 400.0;
 /// The sustainment bound needs a second rotation relaxation: tried under an effort when the
 /// first was solved by simplex (small), or by interior point (large) from this many units on.
 pub const SLOW_RELAXATION_AGAIN_FROM_UNITS: f64 = 2.0;
+/// Iterations of the Lagrangian bound per unit (when the rotation relaxation did not finish).
+pub const LAGRANGE_ITERATIONS_PER_UNIT: f64 = 200.0;
 /// What-if re-solves of the explanations per unit.
 pub const WHAT_IFS_PER_UNIT: f64 = 3.0;
 

@@ -6,6 +6,8 @@
 pub mod bound;
 pub mod decomposed;
 pub mod fixed;
+pub mod greedy;
+pub mod lagrange;
 pub mod rolling;
 pub mod rotation_first;
 pub mod search;
