@@ -30,6 +30,12 @@ pub const SEARCH_RESERVE_MIN_S: f64 = 5.0;
 pub const RELIEF_PLAN_SHARE: f64 = 0.1;
 pub const LAGRANGE_SHARE: f64 = 0.4;
 
+/// Rotation-first without a rotation relaxation: the bound that counts sustainment, from the
+/// Lagrangian of the raised rotation model, gets what is left of the limit but at least this
+/// long (at a minute's limit gen-XL has about 2 s left; its first iterations start from the
+/// rotation multipliers, so a few seconds buy most of the rise).
+pub const LAGRANGIAN_TANGENT_MIN_S: f64 = 5.0;
+
 /// Rolling horizon: share of the limit the windows divide evenly (at least
 /// [`WINDOW_MIN_S`] each); the whole-horizon LP with the tours fixed gets the rest.
 pub const ROLLING_WINDOWS_SHARE: f64 = 0.85;

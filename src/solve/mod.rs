@@ -86,6 +86,10 @@ pub struct Solved {
     /// The rotation model's LP relaxation when a strategy solved it on the way (rotation-first),
     /// so the bottleneck step prices pools, limits and reception without solving it again.
     pub relaxation: Option<KnownRelaxation>,
+    /// The rotation model's Lagrangian multipliers per row, when a Lagrangian bound stood in
+    /// for a relaxation that did not finish (`strategy::lagrange`): a warm start for the bound
+    /// that counts sustainment. Not duals to report: the multipliers of an unfinished ascent.
+    pub multipliers: Option<Vec<f64>>,
     pub seconds: f64,
 }
 
@@ -331,6 +335,7 @@ fn rounded_relaxation(lp: &Lp, opts: &SolveOptions, why: &str) -> Result<Solved,
         row_duals: None,
         col_duals: None,
         relaxation: None,
+        multipliers: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -369,6 +374,7 @@ pub fn least_plan(lp: &Lp, opts: &SolveOptions) -> Result<Solved, Error> {
         row_duals: None,
         col_duals: None,
         relaxation: None,
+        multipliers: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -388,6 +394,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
             row_duals: Some(vec![0.0; lp.num_rows()]),
             col_duals: Some(Vec::new()),
             relaxation: None,
+            multipliers: None,
             seconds: 0.0,
         });
     }
@@ -463,6 +470,7 @@ pub fn solve(lp: &Lp, opts: &SolveOptions, mps: Option<&MpsRequest>) -> Result<S
         row_duals: lp_duals.then(|| sol.dual_rows().to_vec()),
         col_duals: lp_duals.then(|| sol.dual_columns().to_vec()),
         relaxation: None,
+        multipliers: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -695,6 +703,7 @@ pub fn solve_from(
         row_duals: None,
         col_duals: None,
         relaxation: None,
+        multipliers: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -20,12 +20,15 @@
 //! network's cost is near linear around d0 (roomy networks: transport cost per ton), and adds
 //! little when the plan sits on a kink of V (a saturated network).
 
+use crate::base::effort::{self, Effort};
 use crate::base::Error;
 use crate::model::lp::{RowKind, Var};
 use crate::model::Model;
 use crate::solve::{SolveOptions, Solved};
+use crate::strategy::lagrange;
 use crate::strategy::search::Relaxation;
 use std::collections::HashMap;
+use std::time::Instant;
 
 /// The tangent: the bound, the rotation model's costs raised by each tour start's π·G (the
 /// sustainment cost it adds near the plan), the relaxation with those costs, and the constant
@@ -50,9 +53,60 @@ pub fn sustainment_tangent(
     opts: &SolveOptions,
     seconds: f64,
 ) -> Result<Option<Tangent>, Error> {
-    let Some(duals) = fixed.row_duals.as_ref() else {
+    let Some((cost, offset)) = raised_costs(m, rotation, fixed) else {
         return Ok(None);
     };
+    let mut lp = rotation.lp.clone();
+    lp.cost = cost;
+    match crate::strategy::search::relax_lp(&lp, rotation.form, opts, seconds) {
+        Ok(rel) => Ok(Some(Tangent {
+            bound: rel.objective + offset,
+            costs: lp.cost,
+            relaxation: rel,
+            offset,
+        })),
+        Err(Error::NoPlan(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The same tangent bound with the Lagrangian bound of the raised rotation model in place of its
+/// relaxation ([`lagrange::bound_with`]), for when that relaxation does not finish: started from
+/// the rotation model's `multipliers`, aimed at the plan `plan` (rotation columns), until
+/// `deadline` or, under `effort`, its count of iterations. Valid for any multipliers, so
+/// whatever the ascent reaches is a bound.
+pub fn lagrangian_tangent(
+    m: &Model,
+    rotation: &Model,
+    fixed: &Solved,
+    plan: &[f64],
+    multipliers: &[f64],
+    deadline: Instant,
+    effort: Option<&Effort>,
+) -> Option<f64> {
+    let (cost, offset) = raised_costs(m, rotation, fixed)?;
+    let upper: f64 = plan.iter().zip(&cost).map(|(x, c)| x * c).sum();
+    let iterations = effort.map(|e| e.count(effort::LAGRANGE_ITERATIONS_PER_UNIT) as usize);
+    let out = lagrange::bound_with(
+        rotation,
+        &cost,
+        Some(multipliers),
+        upper,
+        deadline,
+        iterations,
+        None,
+    )?;
+    if let (Some(e), true) = (effort, out.stopped_by_time) {
+        e.note_time_stop();
+    }
+    Some(out.bound + offset)
+}
+
+/// The rotation model's costs raised by each tour start's π·G, and the constant V(d0) − π·G·x0
+/// that turns a raised cost into the tangent's estimate of the whole cost. `None` as for
+/// [`sustainment_tangent`].
+fn raised_costs(m: &Model, rotation: &Model, fixed: &Solved) -> Option<(Vec<f64>, f64)> {
+    let duals = fixed.row_duals.as_ref()?;
     let x0 = &fixed.values;
     let rot_col: HashMap<Var, usize> = rotation
         .lp
@@ -83,7 +137,7 @@ pub fn sustainment_tangent(
             }
         }
         if tours && network && !demand {
-            return Ok(None);
+            return None;
         }
     }
     // V(d0): the network's share of the fixed-tours optimum.
@@ -91,16 +145,5 @@ pub fn sustainment_tangent(
         .filter(|&c| in_rotation(c as u32).is_none())
         .map(|c| m.lp.cost[c] * x0[c])
         .sum();
-    let mut lp = rotation.lp.clone();
-    lp.cost = cost;
-    match crate::strategy::search::relax_lp(&lp, rotation.form, opts, seconds) {
-        Ok(rel) => Ok(Some(Tangent {
-            bound: rel.objective + network_cost - shift,
-            costs: lp.cost,
-            relaxation: rel,
-            offset: network_cost - shift,
-        })),
-        Err(Error::NoPlan(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+    Some((cost, network_cost - shift))
 }

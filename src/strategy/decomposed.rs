@@ -381,6 +381,7 @@ fn answer(m: &Model, cumulative: Option<&Cumulative>, p: LpPoint, seconds: f64) 
         row_duals: Some(row_duals),
         col_duals: Some(col_duals),
         relaxation: None,
+        multipliers: None,
         seconds,
     }
 }

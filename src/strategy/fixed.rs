@@ -46,6 +46,7 @@ pub fn solve_with_tours_fixed(
         row_duals: f.row_duals,
         col_duals: f.col_duals,
         relaxation: None,
+        multipliers: None,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

@@ -48,6 +48,8 @@ const DEFLECTION: f64 = 0.8;
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub bound: f64,
+    /// The multipliers that gave it, one per row (0 on the rows kept in the offers' flows).
+    pub multipliers: Vec<f64>,
     pub iterations: usize,
     /// Under a count of iterations, the deadline came first (the bound then depends on time).
     pub stopped_by_time: bool,
@@ -75,7 +77,24 @@ pub fn bound(
     iterations: Option<usize>,
     stop: Option<&AtomicBool>,
 ) -> Option<Outcome> {
+    bound_with(m, &m.lp.cost, None, upper, deadline, iterations, stop)
+}
+
+/// [`bound`] for the rotation model with the column costs `costs` instead of its own (the
+/// sustainment tangent's raised costs), from the multipliers `start` (one per row) when given.
+pub fn bound_with(
+    m: &Model,
+    costs: &[f64],
+    start: Option<&[f64]>,
+    upper: f64,
+    deadline: Instant,
+    iterations: Option<usize>,
+    stop: Option<&AtomicBool>,
+) -> Option<Outcome> {
     let lp = &m.lp;
+    if costs.len() != lp.num_cols() || start.is_some_and(|y| y.len() != lp.num_rows()) {
+        return None;
+    }
     if m.form != Formulation::Expanded {
         return None;
     }
@@ -113,7 +132,15 @@ pub fn bound(
                 .max(1e-9)
         })
         .collect();
-    let mut y = vec![0.0; rows];
+    let mut y: Vec<f64> = (0..rows)
+        .map(|r| match (start.map_or(0.0, |y| y[r]), sense[r]) {
+            (v, Sense::AtLeast) => v.max(0.0),
+            (v, Sense::AtMost) => v.min(0.0),
+            (_, Sense::NotPriced) => 0.0,
+            (v, Sense::Both) => v,
+        })
+        .collect();
+    let mut best_y = y.clone();
     let mut x = vec![0.0; lp.num_cols()];
     let mut best = f64::NEG_INFINITY;
     let mut step = 1.0;
@@ -135,7 +162,7 @@ pub fn bound(
         }
         done += 1;
         // Reduced costs of every column under y.
-        let mut rc = lp.cost.clone();
+        let mut rc = costs.to_vec();
         for &r in &priced {
             if y[r] != 0.0 {
                 for (c, a) in lp.row_entries(r) {
@@ -189,6 +216,7 @@ pub fn bound(
         }
         if value > best + 1e-9 * value.abs().max(1.0) {
             best = value;
+            best_y.copy_from_slice(&y);
             since_better = 0;
         } else {
             since_better += 1;
@@ -220,6 +248,7 @@ pub fn bound(
     }
     best.is_finite().then_some(Outcome {
         bound: best,
+        multipliers: best_y,
         iterations: done,
         stopped_by_time,
     })

@@ -54,6 +54,9 @@ pub fn rotation_first(
     let t_fixed = Instant::now();
     let mut solved = with_rotation_plan(m, &rotation, &r.values, opts, r.bound, started)?;
     let fixed_seconds = t_fixed.elapsed().as_secs_f64();
+    if let (None, Some(y)) = (&r.relaxation, &r.multipliers) {
+        lagrangian_sustainment_bound(m, &rotation, &mut solved, &r.values, y, opts, started);
+    }
     let tangent = sustainment_bound(
         m,
         &rotation,
@@ -365,6 +368,51 @@ fn sustainment_search(
 /// Tightens the bound of a rotation-first plan with one that counts sustainment
 /// ([`bound::sustainment_tangent`]), when the time left in the limit is enough for one
 /// more rotation relaxation (judged by how long the first took).
+/// Step 5 without a rotation relaxation (it did not finish): the tangent bound with the
+/// Lagrangian bound of the raised rotation model ([`bound::lagrangian_tangent`]), from the
+/// multipliers `y` the rotation search's bound ended with, for what is left of the limit but at
+/// least [`budget::LAGRANGIAN_TANGENT_MIN_S`] (or, under an effort, its count of iterations).
+/// Raises `solved`'s bound when higher.
+fn lagrangian_sustainment_bound(
+    m: &model::Model,
+    rotation: &model::Model,
+    solved: &mut Solved,
+    plan: &[f64],
+    y: &[f64],
+    opts: &SolveOptions,
+    started: Instant,
+) {
+    let t = Instant::now();
+    let left =
+        (opts.time_limit_s - started.elapsed().as_secs_f64()).max(budget::LAGRANGIAN_TANGENT_MIN_S);
+    let deadline = match &opts.effort {
+        Some(e) => e.deadline(),
+        None => t + std::time::Duration::from_secs_f64(left),
+    };
+    let Some(lower) =
+        bound::lagrangian_tangent(m, rotation, solved, plan, y, deadline, opts.effort.as_ref())
+    else {
+        return;
+    };
+    if opts.log {
+        progress::event(
+            &format!(
+                "sustainment bound (Lagrangian): {lower:.0} against the rotation bound {:.0} ({:.1} s)",
+                solved.bound,
+                t.elapsed().as_secs_f64()
+            ),
+            serde_json::json!({"event": "bound", "step": "sustainment-lagrangian", "bound": lower,
+                "rotation_bound": solved.bound, "elapsed_s": t.elapsed().as_secs_f64()}),
+        );
+    }
+    let upper = solved.solver_objective;
+    if lower > solved.bound {
+        solved.bound = lower.min(upper);
+        solved.gap = solve::relative_gap(upper, solved.bound);
+        solved.status = Status::for_gap(solved.gap, opts.mip_gap);
+    }
+}
+
 fn sustainment_bound(
     m: &model::Model,
     rotation: &model::Model,
@@ -474,5 +522,62 @@ mod tests {
         }
         assert_eq!(units.get("heavy"), Some(&1.0), "{units:?}");
         assert_eq!(units.get("light"), Some(&1.0), "{units:?}");
+    }
+}
+
+#[cfg(test)]
+mod lagrangian_tangent {
+    use super::*;
+    use crate::base::effort::Effort;
+    use crate::scenario::Mode;
+
+    /// On a generated scenario with a network (5 nations, 8 sites, 4 unit types, 26 weeks), the
+    /// tangent bound from the Lagrangian of the raised rotation model, taken at the relief
+    /// plan, never exceeds the whole model's LP optimum (HiGHS; every plan costs at least that),
+    /// and it counts the network: it lies above the rotation model's own Lagrangian bound.
+    #[test]
+    fn the_lagrangian_tangent_bounds_the_whole_model_and_counts_the_network() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sc = super::super::lagrange::generated_for_tests(dir.path());
+        let m = model::build(&sc, Mode::Mip, Formulation::Expanded);
+        let rotation = model::build_with(&sc, Mode::Mip, Formulation::Expanded, None, false);
+        let opts = SolveOptions {
+            mode: Mode::Mip,
+            time_limit_s: 60.0,
+            ..solve::test_options()
+        };
+        let whole_lp = solve::solve(
+            &m.lp,
+            &SolveOptions {
+                mode: Mode::Lp,
+                ..opts.clone()
+            },
+            None,
+        )
+        .expect("the whole LP")
+        .solver_objective;
+        let later = Instant::now() + std::time::Duration::from_secs(60);
+        let plan = super::super::greedy::relief_plan(&rotation.lp, later).expect("a relief plan");
+        let upper: f64 = plan.iter().zip(&rotation.lp.cost).map(|(x, c)| x * c).sum();
+        let own = super::super::lagrange::bound(&rotation, upper, later, Some(2000), None)
+            .expect("the rotation bound");
+        let fixed = with_rotation_plan(&m, &rotation, &plan, &opts, own.bound, Instant::now())
+            .expect("the fixed-tours LP");
+        let effort = Effort::new(10.0, 60.0);
+        let tangent = bound::lagrangian_tangent(
+            &m,
+            &rotation,
+            &fixed,
+            &plan,
+            &own.multipliers,
+            later,
+            Some(&effort),
+        )
+        .expect("a tangent bound");
+        assert!(
+            tangent <= whole_lp * (1.0 + 1e-9),
+            "{tangent} above the whole LP {whole_lp}"
+        );
+        assert!(tangent > own.bound, "{tangent} against {}", own.bound);
     }
 }

@@ -1039,6 +1039,7 @@ pub fn solve_rotation_from(
     // Without a relaxation the search starts from the relief plan, and the Lagrangian bound
     // stands in for the relaxation's.
     let mut start = None;
+    let mut multipliers = None;
     if rel.is_none() {
         let found = beside.unwrap_or_else(|| relief_and_bound_in_turn(m, opts, deadline));
         start = found
@@ -1066,6 +1067,7 @@ pub fn solve_rotation_from(
             if out.bound > 0.0 {
                 stopped_bound = Some(stopped_bound.map_or(out.bound, |b: f64| b.max(out.bound)));
             }
+            multipliers = Some(out.multipliers);
         }
     }
     let (best, stats) = search(
@@ -1114,6 +1116,7 @@ pub fn solve_rotation_from(
         row_duals: None,
         col_duals: None,
         relaxation: known,
+        multipliers,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
