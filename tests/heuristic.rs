@@ -112,6 +112,7 @@ fn bottlenecks_reuse_the_relaxation_a_rotation_first_solve_holds() {
             row_duals: vec![(RowKind::Pool { offer: 0, t: 0 }, -5.0)],
             seconds: 0.0,
         }),
+        multipliers: None,
         seconds: 0.0,
     };
     let (list, bound) =

@@ -37,9 +37,10 @@ enum Sense {
 
 /// Iterations without a better bound after which the step is halved, and the smallest step
 /// factor tried (Held and Karp's rule); the share of the last direction kept in the next.
-/// Measured (docs/performance.md#a-lagrangian-bound-and-a-relief-plan-2026-12-07): on a
-/// generated 5 × 8 × 4 × 26 scenario, 3,000 iterations reach 96.7 % of the relaxation with
-/// patience 10 and no deflection, 99.8 % with 30 and 0.8; on gen-XL in 18 s, 85 % and 97 %.
+/// Measured (docs/performance.md, "A relief plan and a Lagrangian bound"): on a generated
+/// 5 × 8 × 4 × 26 scenario, 3,000 iterations reach 96.7 % of the relaxation with patience 10 and
+/// no deflection, 99.8 % with 30 and 0.8; on gen-XL the first stalled at 85 % (11 s), the second
+/// reached 97 % in 18 s.
 const PATIENCE: usize = 30;
 const SMALLEST_STEP: f64 = 1e-5;
 const DEFLECTION: f64 = 0.8;
@@ -66,10 +67,11 @@ struct OfferPart {
 }
 
 /// The Lagrangian bound of `m`'s rotation model, improved until `deadline` or, when given,
-/// `iterations` (an effort's count: the same count gives the same bound, unless `deadline`, then
-/// only a safety stop, comes first), or once `stop` is raised (the relaxation beside it ended). `upper` is the
-/// objective of a plan in hand (Polyak's target). `None` where it does not apply: the aggregated
-/// form, or a continuous column without an upper bound (the stability rows of `--previous`).
+/// `iterations` (an effort's count: the same count gives the same bound, unless `deadline`,
+/// then only a safety stop, comes first), or once `stop` is raised (the relaxation beside it
+/// ended). `upper` is the objective of a plan in hand (Polyak's target). `None` where it does
+/// not apply: the aggregated form, or a continuous column without an upper bound (the
+/// stability rows of `--previous`).
 pub fn bound(
     m: &Model,
     upper: f64,

@@ -5,7 +5,8 @@
 //! once (its optimum is the lower bound), and whole plans are then found by small restricted MIPs
 //! around it: floor(x*), the starts near x*, and a large-neighbourhood search that frees a few
 //! sites or roles at a time with everything else fixed at the best plan so far. See [`search`]
-//! and [`solve_rotation`].
+//! and [`solve_rotation`]. Where the relaxation does not finish in time, a greedy relief plan
+//! and a Lagrangian bound stand in for it ([`super::greedy`], [`super::lagrange`]).
 //!
 //! Why it is built this way, and what it achieves at each size: docs/performance.md#strategies.
 
@@ -354,7 +355,9 @@ pub struct Stopped {
 }
 
 /// [`relax`], or when the interior point is stopped by its limit, the bound its last iterate's
-/// row duals prove.
+/// row duals prove. Where the relaxation goes by interior point and the machine has a second
+/// core, the relief plan and the Lagrangian bound are built on it meanwhile
+/// ([`lagrange::beside`]), and come with the stopped relaxation for the search to start from.
 pub fn relax_or_bound(
     m: &Model,
     opts: &SolveOptions,
@@ -939,8 +942,9 @@ fn group_name(m: &Model, part: &Partition, g: usize) -> String {
 
 /// The rotation MIP of a rotation-first solve, by the heuristic: the LP relaxation (the lower
 /// bound; it gets all but a reserve of the time), then [`search`] for the rest. When the
-/// relaxation does not finish in time, the search starts from the plan with no new tours and
-/// the bound is 0 (every objective term is non-negative): the gap then says 100 % honestly.
+/// relaxation does not finish in time, the search starts from the greedy relief plan and the
+/// bound is the Lagrangian's ([`lagrange`]), or 0 where neither applies (every objective term
+/// is non-negative): the gap then says 100 % honestly.
 ///
 /// The bound is the relaxation's optimum, valid for the whole rotation-first model (see
 /// `run::rotation_first`); `values` are the best plan's, in `m`'s columns.
@@ -972,7 +976,9 @@ fn relief_and_bound_in_turn(m: &Model, opts: &SolveOptions, deadline: Instant) -
 
 /// [`solve_rotation`], with the relaxation already tried when `given` (its outcome and the
 /// seconds it took; `opts`' limit is then what is left for the search), and neighbourhoods
-/// stopped by their time tried again when `retry_stopped` ([`Until::retry_stopped`]).
+/// stopped by their time tried again when `retry_stopped` ([`Until::retry_stopped`]). When the
+/// relaxation did not finish, the search starts from the relief plan and the bound is the
+/// Lagrangian's ([`lagrange`]; its multipliers come back in [`Solved::multipliers`]).
 pub fn solve_rotation_from(
     m: &Model,
     opts: &SolveOptions,
