@@ -405,11 +405,16 @@ fn lagrangian_sustainment_bound(
                 "rotation_bound": solved.bound, "elapsed_s": t.elapsed().as_secs_f64()}),
         );
     }
+    raise_bound(solved, lower, opts.mip_gap);
+}
+
+/// `solved`'s bound raised to `lower` when higher (never above the plan), with its gap and status.
+fn raise_bound(solved: &mut Solved, lower: f64, mip_gap: f64) {
     let upper = solved.solver_objective;
     if lower > solved.bound {
         solved.bound = lower.min(upper);
         solved.gap = solve::relative_gap(upper, solved.bound);
-        solved.status = Status::for_gap(solved.gap, opts.mip_gap);
+        solved.status = Status::for_gap(solved.gap, mip_gap);
     }
 }
 
@@ -466,12 +471,7 @@ fn sustainment_bound(
         serde_json::json!({"event": "bound", "step": "sustainment", "bound": lower,
             "rotation_bound": solved.bound, "elapsed_s": t.elapsed().as_secs_f64()}),
     );
-    let upper = solved.solver_objective;
-    if lower > solved.bound {
-        solved.bound = lower.min(upper);
-        solved.gap = solve::relative_gap(upper, solved.bound);
-        solved.status = Status::for_gap(solved.gap, opts.mip_gap);
-    }
+    raise_bound(solved, lower, opts.mip_gap);
     Ok(Some(tangent))
 }
 
