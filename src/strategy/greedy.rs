@@ -9,9 +9,11 @@
 //! contingent limit and reception capacity still holds. The plan it returns is a starting
 //! point for the search, not a bound.
 
+use crate::base::signal;
 use crate::model::lp::{Lp, RowKind, Var};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::sync::atomic::Ordering as AtomicOrdering;
 use std::time::Instant;
 
 /// What a row means to the greedy.
@@ -171,7 +173,9 @@ pub fn relief_plan(lp: &Lp, deadline: Instant) -> Option<Vec<f64>> {
     let mut looked = 0u64;
     while let Some(top) = heap.pop() {
         looked += 1;
-        if looked % 4096 == 0 && Instant::now() >= deadline {
+        if looked % 4096 == 0
+            && (Instant::now() >= deadline || signal::interrupted().load(AtomicOrdering::Relaxed))
+        {
             break;
         }
         let c = top.col;

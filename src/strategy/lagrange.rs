@@ -15,6 +15,7 @@
 //! at every iteration; more iterations only raise the best one.
 
 use crate::base::effort::{self, Effort};
+use crate::base::signal;
 use crate::model::lp::{RowKind, Var};
 use crate::model::{Formulation, Model};
 use std::cmp::Ordering;
@@ -155,6 +156,7 @@ pub fn bound_with(
         if iterations.is_some_and(|n| done >= n)
             || step < SMALLEST_STEP
             || stop.is_some_and(|s| s.load(AtomicOrdering::Relaxed))
+            || signal::interrupted().load(AtomicOrdering::Relaxed)
         {
             break;
         }
