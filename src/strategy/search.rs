@@ -745,7 +745,7 @@ pub fn search(
             let gap = relative_gap(best.objective, rel.objective);
             progress::event(
                 &format!(
-                    "heuristic: {what}: objective {:.0}, {:.2} % above the relaxation ({:.1} s)",
+                    "heuristic: {what}: objective {:.0}, {:.2} % above the bound ({:.1} s)",
                     best.objective,
                     100.0 * gap,
                     started.elapsed().as_secs_f64()
@@ -770,7 +770,16 @@ pub fn search(
     };
     let mut stats = SearchStats::default();
     let mut best = floor_plan(lp, &rel.values, opts)?;
-    say("relaxation rounded down", &best);
+    // Without a relaxation the guide is the lower bounds: its floor is the plan with no new tours.
+    let unguided = rel.values == lp.col_lo;
+    say(
+        if unguided {
+            "the plan with no new tours"
+        } else {
+            "relaxation rounded down"
+        },
+        &best,
+    );
     if let Some(x) = start.filter(|x| x.len() == lp.num_cols() && acceptable(lp, x)) {
         let given = Incumbent {
             objective: objective(lp, x),
@@ -1033,11 +1042,6 @@ pub fn solve_rotation_from(
             None
         }
     };
-    let guide = rel.clone().unwrap_or_else(|| Relaxation {
-        values: m.lp.col_lo.clone(),
-        objective: 0.0,
-        row_duals: None,
-    });
     let until = Until {
         retry_stopped,
         ..Until::new(deadline, opts, effort::RESTRICTED_MIPS_PER_UNIT)
@@ -1076,6 +1080,13 @@ pub fn solve_rotation_from(
             multipliers = Some(out.multipliers);
         }
     }
+    // Without a relaxation the search has no x* to follow, and measures its plans against the
+    // bound in hand (the Lagrangian's or a stopped iterate's).
+    let guide = rel.clone().unwrap_or_else(|| Relaxation {
+        values: m.lp.col_lo.clone(),
+        objective: stopped_bound.unwrap_or(0.0).max(0.0),
+        row_duals: None,
+    });
     let (best, stats) = search(
         m,
         &guide,
