@@ -32,9 +32,11 @@ pub const LAGRANGE_SHARE: f64 = 0.4;
 
 /// Rotation-first without a rotation relaxation: the bound that counts sustainment, from the
 /// Lagrangian of the raised rotation model, gets what is left of the limit but at least this
-/// long (at a minute's limit gen-XL has about 2 s left; its first iterations start from the
-/// rotation multipliers, so a few seconds buy most of the rise).
+/// long, or this share of the limit when that is shorter (a rolling horizon's short windows).
+/// At a minute's limit gen-XL has about 2 s left; 5 s took its bound from 727.5 M to 918.7 M,
+/// 20 s to 973.5 M (docs/performance.md).
 pub const LAGRANGIAN_TANGENT_MIN_S: f64 = 5.0;
+pub const LAGRANGIAN_TANGENT_MIN_SHARE: f64 = 0.1;
 
 /// Rolling horizon: share of the limit the windows divide evenly (at least
 /// [`WINDOW_MIN_S`] each); the whole-horizon LP with the tours fixed gets the rest.

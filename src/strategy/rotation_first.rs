@@ -371,7 +371,8 @@ fn sustainment_search(
 /// Step 5 without a rotation relaxation (it did not finish): the tangent bound with the
 /// Lagrangian bound of the raised rotation model ([`bound::lagrangian_tangent`]), from the
 /// multipliers `y` the rotation search's bound ended with, for what is left of the limit but at
-/// least [`budget::LAGRANGIAN_TANGENT_MIN_S`] (or, under an effort, its count of iterations).
+/// least [`budget::LAGRANGIAN_TANGENT_MIN_S`] or [`budget::LAGRANGIAN_TANGENT_MIN_SHARE`] of the
+/// limit, whichever is shorter (or, under an effort, its count of iterations).
 /// Raises `solved`'s bound when higher.
 fn lagrangian_sustainment_bound(
     m: &model::Model,
@@ -383,8 +384,9 @@ fn lagrangian_sustainment_bound(
     started: Instant,
 ) {
     let t = Instant::now();
-    let left =
-        (opts.time_limit_s - started.elapsed().as_secs_f64()).max(budget::LAGRANGIAN_TANGENT_MIN_S);
+    let floor = budget::LAGRANGIAN_TANGENT_MIN_S
+        .min(budget::LAGRANGIAN_TANGENT_MIN_SHARE * opts.time_limit_s);
+    let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(floor);
     let deadline = match &opts.effort {
         Some(e) => e.deadline(),
         None => t + std::time::Duration::from_secs_f64(left),
