@@ -135,6 +135,26 @@ pub fn bound_with(
                 .max(1e-9)
         })
         .collect();
+    // The priced rows column by column, so A·x costs only the columns x(y) uses (most are 0).
+    let mut col_start = vec![0usize; lp.num_cols() + 1];
+    for &r in &priced {
+        for (c, _) in lp.row_entries(r) {
+            col_start[c as usize + 1] += 1;
+        }
+    }
+    for c in 0..lp.num_cols() {
+        col_start[c + 1] += col_start[c];
+    }
+    let mut fill = col_start.clone();
+    let mut col_entries = vec![(0u32, 0.0f64); col_start[lp.num_cols()]];
+    for (i, &r) in priced.iter().enumerate() {
+        for (c, a) in lp.row_entries(r) {
+            col_entries[fill[c as usize]] = (i as u32, a);
+            fill[c as usize] += 1;
+        }
+    }
+    drop(fill);
+    let mut ax = vec![0.0; priced.len()];
     let mut y: Vec<f64> = (0..rows)
         .map(|r| match (start.map_or(0.0, |y| y[r]), sense[r]) {
             (v, Sense::AtLeast) => v.max(0.0),
@@ -188,10 +208,18 @@ pub fn bound_with(
             value += flow.solve(part, lp, &rc, &mut x);
         }
         // Σ b·y, and the subgradient b − A·x.
+        ax.iter_mut().for_each(|v| *v = 0.0);
+        for (c, &v) in x.iter().enumerate() {
+            if v != 0.0 {
+                for &(i, a) in &col_entries[col_start[c]..col_start[c + 1]] {
+                    ax[i as usize] += a * v;
+                }
+            }
+        }
         let mut g = vec![0.0; priced.len()];
         let mut norm = 0.0;
         for (i, &r) in priced.iter().enumerate() {
-            let ax: f64 = lp.row_entries(r).map(|(c, a)| a * x[c as usize]).sum();
+            let ax = ax[i];
             let (lo, hi) = (lp.row_lo[r], lp.row_hi[r]);
             value += if y[r] > 0.0 {
                 lo * y[r]
