@@ -45,6 +45,10 @@ enum Sense {
 const PATIENCE: usize = 30;
 const SMALLEST_STEP: f64 = 1e-5;
 const DEFLECTION: f64 = 0.8;
+/// The step factor an ascent starts again with once its step has shrunk below
+/// [`SMALLEST_STEP`] (the first is 1): on gen-XL the rotation bound then rose from 727.5 M to
+/// 728.1 M, and the sustainment tangent's in its 5 s from 947.7 M to 958.5 M (0.5: 957.0 M).
+const RESTART_STEP: f64 = 0.1;
 
 /// The best bound found and how it went.
 #[derive(Debug, Clone)]
@@ -173,8 +177,15 @@ pub fn bound_with(
     let mut stopped_by_time = false;
     let mut direction = vec![0.0; priced.len()];
     loop {
+        if step < SMALLEST_STEP {
+            // The step has shrunk to nothing while time is left: start again from the best
+            // multipliers, with a fresh direction and a tenth of the first step.
+            y.copy_from_slice(&best_y);
+            direction.iter_mut().for_each(|d| *d = 0.0);
+            step = RESTART_STEP;
+            since_better = 0;
+        }
         if iterations.is_some_and(|n| done >= n)
-            || step < SMALLEST_STEP
             || stop.is_some_and(|s| s.load(AtomicOrdering::Relaxed))
             || signal::interrupted().load(AtomicOrdering::Relaxed)
         {
