@@ -54,8 +54,22 @@ pub fn rotation_first(
     let t_fixed = Instant::now();
     let mut solved = with_rotation_plan(m, &rotation, &r.values, opts, r.bound, started)?;
     let fixed_seconds = t_fixed.elapsed().as_secs_f64();
+    // Without a rotation relaxation the bound that counts sustainment comes from the
+    // Lagrangian, given a floor of time; with one whose second relaxation does not fit in what
+    // is left, from the Lagrangian started at its duals, in what is left.
     if let (None, Some(y)) = (&r.relaxation, &r.multipliers) {
-        lagrangian_sustainment_bound(m, &rotation, &mut solved, &r.values, y, opts, started);
+        let floor = budget::LAGRANGIAN_TANGENT_MIN_S
+            .min(budget::LAGRANGIAN_TANGENT_MIN_SHARE * opts.time_limit_s);
+        lagrangian_sustainment_bound(
+            m,
+            &rotation,
+            &mut solved,
+            &r.values,
+            y,
+            floor,
+            opts,
+            started,
+        );
     }
     let tangent = sustainment_bound(
         m,
@@ -65,6 +79,21 @@ pub fn rotation_first(
         opts,
         started,
     )?;
+    if let (None, Some(first)) = (&tangent, &r.relaxation) {
+        if first.row_duals.len() == rotation.lp.num_rows() {
+            let y: Vec<f64> = first.row_duals.iter().map(|&(_, v)| v).collect();
+            lagrangian_sustainment_bound(
+                m,
+                &rotation,
+                &mut solved,
+                &r.values,
+                &y,
+                0.0,
+                opts,
+                started,
+            );
+        }
+    }
     if let Some(tangent) = tangent {
         sustainment_search(
             m,
@@ -365,28 +394,27 @@ fn sustainment_search(
     Ok(())
 }
 
-/// Tightens the bound of a rotation-first plan with one that counts sustainment
-/// ([`bound::sustainment_tangent`]), when the time left in the limit is enough for one
-/// more rotation relaxation (judged by how long the first took).
-/// Step 5 without a rotation relaxation (it did not finish): the tangent bound with the
-/// Lagrangian bound of the raised rotation model ([`bound::lagrangian_tangent`]), from the
-/// multipliers `y` the rotation search's bound ended with, for what is left of the limit but at
-/// least [`budget::LAGRANGIAN_TANGENT_MIN_S`] or [`budget::LAGRANGIAN_TANGENT_MIN_SHARE`] of the
-/// limit, whichever is shorter (or, under an effort, its count of iterations).
+/// Step 5 by the Lagrangian bound of the raised rotation model ([`bound::lagrangian_tangent`])
+/// instead of its relaxation, from the multipliers `y` (the rotation search's Lagrangian ones,
+/// or the rotation relaxation's duals), for what is left of the limit but at least `floor`
+/// seconds (or, under an effort, its count of iterations); not tried with less than a second.
 /// Raises `solved`'s bound when higher.
+#[allow(clippy::too_many_arguments)]
 fn lagrangian_sustainment_bound(
     m: &model::Model,
     rotation: &model::Model,
     solved: &mut Solved,
     plan: &[f64],
     y: &[f64],
+    floor: f64,
     opts: &SolveOptions,
     started: Instant,
 ) {
     let t = Instant::now();
-    let floor = budget::LAGRANGIAN_TANGENT_MIN_S
-        .min(budget::LAGRANGIAN_TANGENT_MIN_SHARE * opts.time_limit_s);
     let left = (opts.time_limit_s - started.elapsed().as_secs_f64()).max(floor);
+    if opts.effort.is_none() && left < 1.0 {
+        return;
+    }
     let deadline = match &opts.effort {
         Some(e) => e.deadline(),
         None => t + std::time::Duration::from_secs_f64(left),
@@ -420,6 +448,9 @@ fn raise_bound(solved: &mut Solved, lower: f64, mip_gap: f64) {
     }
 }
 
+/// Tightens the bound of a rotation-first plan with one that counts sustainment
+/// ([`bound::sustainment_tangent`]), when the time left in the limit is enough for one
+/// more rotation relaxation (judged by how long the first took).
 fn sustainment_bound(
     m: &model::Model,
     rotation: &model::Model,
