@@ -567,7 +567,8 @@ mod lagrangian_tangent {
     /// On a generated scenario with a network (5 nations, 8 sites, 4 unit types, 26 weeks), the
     /// tangent bound from the Lagrangian of the raised rotation model, taken at the relief
     /// plan, never exceeds the whole model's LP optimum (HiGHS; every plan costs at least that),
-    /// and it counts the network: it lies above the rotation model's own Lagrangian bound.
+    /// and it counts the network: it lies above the rotation model's own Lagrangian bound; the
+    /// same from the rotation relaxation's duals.
     #[test]
     fn the_lagrangian_tangent_bounds_the_whole_model_and_counts_the_network() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -612,5 +613,22 @@ mod lagrangian_tangent {
             "{tangent} above the whole LP {whole_lp}"
         );
         assert!(tangent > own.bound, "{tangent} against {}", own.bound);
+        // Started from the rotation relaxation's duals instead (what a run whose relaxation
+        // finished but whose second relaxation does not fit uses): as valid, and above that
+        // relaxation's optimum here, where the network is most of the cost.
+        let rel = search::relax(&rotation, &opts, 60.0).expect("the rotation relaxation");
+        let duals = rel.row_duals.expect("duals");
+        let from_duals =
+            bound::lagrangian_tangent(&m, &rotation, &fixed, &plan, &duals, later, Some(&effort))
+                .expect("a tangent bound");
+        assert!(
+            from_duals <= whole_lp * (1.0 + 1e-9),
+            "{from_duals} above {whole_lp}"
+        );
+        assert!(
+            from_duals > rel.objective,
+            "{from_duals} against {}",
+            rel.objective
+        );
     }
 }
