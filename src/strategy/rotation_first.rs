@@ -438,27 +438,40 @@ fn lagrangian_sustainment_bound(
     else {
         return;
     };
+    raise_bound(solved, lower, BY_LAGRANGIAN, t, opts);
+}
+
+/// The log step and the words of each bound that counts sustainment.
+const BY_RELAXATION: (&str, &str) = ("sustainment", "sustainment bound");
+const BY_LAGRANGIAN: (&str, &str) = ("sustainment-lagrangian", "sustainment bound (Lagrangian)");
+
+/// `solved`'s bound raised to `lower` when higher (never above the plan), with its gap and
+/// status, after logging the bound found (`which`: [`BY_RELAXATION`] or [`BY_LAGRANGIAN`])
+/// against the rotation bound, with the seconds since `t`.
+fn raise_bound(
+    solved: &mut Solved,
+    lower: f64,
+    which: (&str, &str),
+    t: Instant,
+    opts: &SolveOptions,
+) {
+    let (step, words) = which;
     if opts.log {
         progress::event(
             &format!(
-                "sustainment bound (Lagrangian): {lower:.0} against the rotation bound {:.0} ({:.1} s)",
+                "{words}: {lower:.0} against the rotation bound {:.0} ({:.1} s)",
                 solved.bound,
                 t.elapsed().as_secs_f64()
             ),
-            serde_json::json!({"event": "bound", "step": "sustainment-lagrangian", "bound": lower,
+            serde_json::json!({"event": "bound", "step": step, "bound": lower,
                 "rotation_bound": solved.bound, "elapsed_s": t.elapsed().as_secs_f64()}),
         );
     }
-    raise_bound(solved, lower, opts.mip_gap);
-}
-
-/// `solved`'s bound raised to `lower` when higher (never above the plan), with its gap and status.
-fn raise_bound(solved: &mut Solved, lower: f64, mip_gap: f64) {
     let upper = solved.solver_objective;
     if lower > solved.bound {
         solved.bound = lower.min(upper);
         solved.gap = solve::relative_gap(upper, solved.bound);
-        solved.status = Status::for_gap(solved.gap, mip_gap);
+        solved.status = Status::for_gap(solved.gap, opts.mip_gap);
     }
 }
 
@@ -508,17 +521,7 @@ fn sustainment_bound(
         );
         return Ok(None);
     };
-    let lower = tangent.bound;
-    say(
-        format!(
-            "sustainment bound: {lower:.0} against the rotation bound {:.0} ({:.1} s)",
-            solved.bound,
-            t.elapsed().as_secs_f64()
-        ),
-        serde_json::json!({"event": "bound", "step": "sustainment", "bound": lower,
-            "rotation_bound": solved.bound, "elapsed_s": t.elapsed().as_secs_f64()}),
-    );
-    raise_bound(solved, lower, opts.mip_gap);
+    raise_bound(solved, tangent.bound, BY_RELAXATION, t, opts);
     Ok(Some(tangent))
 }
 
