@@ -341,17 +341,53 @@ pub fn relief_and_bound(
     stop: Option<&AtomicBool>,
 ) -> Beside {
     let relief = super::greedy::relief_plan(&m.lp, relief_until);
+    let outcome = relief
+        .as_ref()
+        .and_then(|x| bound_below(m, x, bound_until, effort, stop));
+    Beside { relief, outcome }
+}
+
+/// Runs `work` (HiGHS, on this thread: the search from the relief plan `relief`) while a second
+/// thread raises the Lagrangian bound: where the relaxation is known not to finish, the search
+/// then gets the whole of its time, and the bound the whole of the second core. By the clock
+/// the bound stops when `work` returns (or at `deadline`); under an effort it runs its count.
+pub fn bound_beside<T: Send>(
+    m: &Model,
+    relief: &[f64],
+    effort: Option<&Effort>,
+    deadline: Instant,
+    work: impl FnOnce() -> T + Send,
+) -> (T, Option<Outcome>) {
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| bound_below(m, relief, deadline, effort, Some(&stop)));
+        let out = work();
+        if effort.is_none() {
+            stop.store(true, AtomicOrdering::Relaxed);
+        }
+        // A panic on the second thread loses only its bound, never the work.
+        (out, second.join().ok().flatten())
+    })
+}
+
+/// The Lagrangian bound aimed at the plan `x` (Polyak's target: its cost), until `until` or
+/// `stop`, or under `effort` for its count of iterations.
+fn bound_below(
+    m: &Model,
+    x: &[f64],
+    until: Instant,
+    effort: Option<&Effort>,
+    stop: Option<&AtomicBool>,
+) -> Option<Outcome> {
     let iterations = effort.map(|e| e.count(effort::LAGRANGE_ITERATIONS_PER_UNIT) as usize);
-    let outcome = relief.as_ref().and_then(|x| {
-        let upper: f64 = x.iter().zip(&m.lp.cost).map(|(v, c)| v * c).sum();
-        bound(m, upper, bound_until, iterations, stop)
-    });
+    let upper: f64 = x.iter().zip(&m.lp.cost).map(|(v, c)| v * c).sum();
+    let outcome = bound(m, upper, until, iterations, stop);
     if let (Some(e), Some(o)) = (effort, &outcome) {
         if o.stopped_by_time {
             e.note_time_stop();
         }
     }
-    Beside { relief, outcome }
+    outcome
 }
 
 /// Each offer's part, read off the pool rows. `None` when a pool row is not the plain window
@@ -758,7 +794,7 @@ mod tests {
     /// than the relaxation's optimum, and removes shortfall (it costs less than the plan with
     /// no new tours); the bound aimed at it lies between 90 % of the relaxation and the
     /// relaxation. Beside a relaxation under an effort, it runs its full count whatever the
-    /// relaxation does, so two runs give the same bound.
+    /// relaxation does, so two runs give the same bound; beside the search, too.
     #[test]
     fn the_relief_plan_keeps_every_row_and_the_bound_beside_it_is_reproducible() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -807,6 +843,13 @@ mod tests {
         assert_eq!(a.iterations, 1000);
         assert_eq!(a.bound.to_bits(), b.bound.to_bits());
         assert!(a.bound <= optimum * (1.0 + 1e-9) && a.bound >= 0.9 * optimum);
+        // Beside the search (the relief plan in hand, the relaxation not tried), the same count
+        // gives the same bound, and the work beside it comes back whole.
+        let (work, c) = bound_beside(&m, &plan, Some(&effort), effort.deadline(), || 7);
+        let c = c.expect("a bound beside the search");
+        assert_eq!(work, 7);
+        assert_eq!(c.iterations, 1000);
+        assert_eq!(c.bound.to_bits(), a.bound.to_bits());
     }
 }
 

@@ -338,6 +338,31 @@ pub struct Relaxation {
 /// docs/performance.md#measurements-behind-constants-in-the-code).
 pub const CUMULATIVE_FROM_NONZEROS: usize = 3_000_000;
 
+/// The interior point's seconds on a rotation relaxation of `nonzeros`, on this project's
+/// machine: about 2 s × (millions of nonzeros)². Measured (docs/performance.md, "Skipping a
+/// relaxation that cannot finish"): 1.2–1.6 s × on frontline-100k, 1.9–2.0 on gen-L, 2.3 on
+/// gen-XL-N15, 2.9 on gen-XL-S30, 1.4–2.2 on gen-XL: rows and structure matter too, so this is
+/// only a rough guide, used with a margin.
+fn interior_point_seconds(nonzeros: usize) -> f64 {
+    let millions = nonzeros as f64 / 1e6;
+    IPM_SECONDS_PER_MILLION_SQUARED * millions * millions
+}
+
+/// The estimated seconds of a rotation relaxation of `nonzeros` by interior point, when they
+/// exceed `seconds` by more than [`HOPELESS_RELAXATION_MARGIN`]; `None` when it may finish.
+fn hopeless_relaxation(nonzeros: usize, seconds: f64) -> Option<f64> {
+    let needs = interior_point_seconds(nonzeros);
+    (needs > HOPELESS_RELAXATION_MARGIN * seconds).then_some(needs)
+}
+const IPM_SECONDS_PER_MILLION_SQUARED: f64 = 2.0;
+
+/// A relaxation is not tried when [`interior_point_seconds`] exceeds its time by this factor:
+/// it would run out of time and leave the search only the reserve, where the search from the
+/// relief plan with the Lagrangian bound beside it gets the whole time (gen-XL at 60 s: gap
+/// 20.7 % → 15 %). The margin keeps frontline-100k (about 32 s estimated, 20–25 s measured)
+/// relaxing down to a 40 s limit.
+const HOPELESS_RELAXATION_MARGIN: f64 = 1.25;
+
 /// Solves the rotation model's LP relaxation within `seconds`: dual simplex on the written-out
 /// form, or interior point on its cumulative form when that is large, or on the aggregated form.
 pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation, Error> {
@@ -350,6 +375,8 @@ pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation,
 pub struct Stopped {
     pub bound: Option<f64>,
     pub why: String,
+    /// The relaxation was not started: it could not finish in its time ([`relax_or_bound`]).
+    pub not_tried: bool,
     /// What the second core found meanwhile ([`lagrange::beside`]), when it ran.
     pub beside: Option<lagrange::Beside>,
 }
@@ -358,6 +385,9 @@ pub struct Stopped {
 /// row duals prove. Where the relaxation goes by interior point and the machine has a second
 /// core, the relief plan and the Lagrangian bound are built on it meanwhile
 /// ([`lagrange::beside`]), and come with the stopped relaxation for the search to start from.
+/// By the clock, an interior point that cannot finish in `seconds` ([`interior_point_seconds`],
+/// with [`HOPELESS_RELAXATION_MARGIN`]) is not started: the search then has the time instead.
+/// Under an effort it always runs (its iteration count, not the clock, decides).
 pub fn relax_or_bound(
     m: &Model,
     opts: &SolveOptions,
@@ -365,8 +395,20 @@ pub fn relax_or_bound(
 ) -> Result<Result<Relaxation, Stopped>, Error> {
     let by_interior_point =
         m.form == Formulation::Expanded && m.lp.nonzeros() >= CUMULATIVE_FROM_NONZEROS;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if !by_interior_point || cores < 2 {
+    if opts.effort.is_none() && by_interior_point {
+        if let Some(needs) = hopeless_relaxation(m.lp.nonzeros(), seconds) {
+            return Ok(Err(Stopped {
+                bound: None,
+                why: format!(
+                    "at {:.1}M nonzeros the rotation model's interior point needs an estimated {needs:.0} s, more than its {seconds:.0} s",
+                    m.lp.nonzeros() as f64 / 1e6
+                ),
+                not_tried: true,
+                beside: None,
+            }));
+        }
+    }
+    if !by_interior_point || cores() < 2 {
         return relax_lp_or_bound(&m.lp, m.form, opts, seconds);
     }
     let deadline = match &opts.effort {
@@ -391,6 +433,20 @@ pub fn relax_lp(
     seconds: f64,
 ) -> Result<Relaxation, Error> {
     relax_lp_or_bound(lp, form, opts, seconds)?.map_err(|s| Error::no_plan(s.why))
+}
+
+/// The higher of a bound in hand and `b`, where `b` says more than the 0 every plan proves.
+fn raised(bound: Option<f64>, b: f64) -> Option<f64> {
+    match bound {
+        Some(a) if a >= b => Some(a),
+        _ if b > 0.0 => Some(b),
+        other => other,
+    }
+}
+
+/// The machine's cores: with two, the Lagrangian bound runs beside HiGHS.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// [`relax_lp`], or the bound a stopped interior point proves ([`relax_or_bound`]).
@@ -435,6 +491,7 @@ pub fn relax_lp_or_bound(
                         .and_then(first_rows)
                         .and_then(|y| dual_bound::lagrangian_bound(lp, &y)),
                     why,
+                    not_tried: false,
                     beside: None,
                 })),
             }
@@ -453,6 +510,7 @@ pub fn relax_lp_or_bound(
                 Err(Error::NoPlan(why)) => Ok(Err(Stopped {
                     bound: None,
                     why,
+                    not_tried: false,
                     beside: None,
                 })),
                 Err(e) => Err(e),
@@ -743,11 +801,16 @@ pub fn search(
     let say = |what: &str, best: &Incumbent| {
         if opts.log {
             let gap = relative_gap(best.objective, rel.objective);
+            // Without a bound yet (the Lagrangian's comes beside the search) a gap says nothing.
+            let against = if rel.objective > 0.0 {
+                format!("{:.2} % above the bound", 100.0 * gap)
+            } else {
+                "no bound yet".to_string()
+            };
             progress::event(
                 &format!(
-                    "heuristic: {what}: objective {:.0}, {:.2} % above the bound ({:.1} s)",
+                    "heuristic: {what}: objective {:.0}, {against} ({:.1} s)",
                     best.objective,
-                    100.0 * gap,
                     started.elapsed().as_secs_f64()
                 ),
                 serde_json::json!({"event": "heuristic", "step": what, "objective": best.objective,
@@ -1002,8 +1065,18 @@ pub fn solve_rotation_from(
             progress::event(&text, event);
         }
     };
+    let say_lagrangian = |out: &lagrange::Outcome| {
+        say(
+            format!(
+                "heuristic: Lagrangian bound {:.0} after {} iterations",
+                out.bound, out.iterations
+            ),
+            serde_json::json!({"event": "heuristic", "step": "lagrangian bound", "bound": out.bound,
+                "iterations": out.iterations}),
+        )
+    };
     let mut relax_seconds = 0.0;
-    let mut stopped_bound = None;
+    let mut stopped_bound: Option<f64> = None;
     let mut beside = None;
     let (first, before) = match given {
         Some((first, took)) => (first, took),
@@ -1033,6 +1106,10 @@ pub fn solve_rotation_from(
                     );
                     stopped_bound = Some(b);
                 }
+                None if stopped.not_tried => say(
+                    format!("heuristic: LP relaxation not tried ({why}): the search starts from the relief plan"),
+                    serde_json::json!({"event": "heuristic", "step": "relaxation", "bound": null, "not_tried": true}),
+                ),
                 None => say(
                     format!("heuristic: no LP relaxation within its time ({why})"),
                     serde_json::json!({"event": "heuristic", "step": "relaxation", "bound": null}),
@@ -1047,11 +1124,27 @@ pub fn solve_rotation_from(
         ..Until::new(deadline, opts, effort::RESTRICTED_MIPS_PER_UNIT)
     };
     // Without a relaxation the search starts from the relief plan, and the Lagrangian bound
-    // stands in for the relaxation's.
+    // stands in for the relaxation's: built beside the relaxation when one ran on the second
+    // core; beside the search when the relaxation went by simplex or was not tried (the second
+    // core is then free for the whole search); on one core in turn, before the search.
     let mut start = None;
     let mut multipliers = None;
+    let mut bound_beside_search = None;
     if rel.is_none() {
-        let found = beside.unwrap_or_else(|| relief_and_bound_in_turn(m, opts, deadline));
+        let found = match beside {
+            Some(found) => found,
+            None if cores() >= 2 => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                let relief_until = Instant::now() + left.mul_f64(budget::RELIEF_PLAN_SHARE);
+                let relief = super::greedy::relief_plan(&m.lp, relief_until);
+                bound_beside_search = relief.clone();
+                lagrange::Beside {
+                    relief,
+                    outcome: None,
+                }
+            }
+            None => relief_and_bound_in_turn(m, opts, deadline),
+        };
         start = found
             .relief
             .and_then(|x| with_tours_at(&m.lp, &x, opts).ok())
@@ -1066,17 +1159,8 @@ pub fn solve_rotation_from(
             );
         }
         if let Some(out) = found.outcome {
-            say(
-                format!(
-                    "heuristic: Lagrangian bound {:.0} after {} iterations",
-                    out.bound, out.iterations
-                ),
-                serde_json::json!({"event": "heuristic", "step": "lagrangian bound", "bound": out.bound,
-                    "iterations": out.iterations}),
-            );
-            if out.bound > 0.0 {
-                stopped_bound = Some(stopped_bound.map_or(out.bound, |b: f64| b.max(out.bound)));
-            }
+            say_lagrangian(&out);
+            stopped_bound = raised(stopped_bound, out.bound);
             multipliers = Some(out.multipliers);
         }
     }
@@ -1087,13 +1171,23 @@ pub fn solve_rotation_from(
         objective: stopped_bound.unwrap_or(0.0).max(0.0),
         row_duals: None,
     });
-    let (best, stats) = search(
-        m,
-        &guide,
-        opts,
-        until,
-        start.as_ref().map(|p| &p.values[..]),
-    )?;
+    let start_values = start.as_ref().map(|p| &p.values[..]);
+    let (best, stats) = match &bound_beside_search {
+        Some(relief) => {
+            let (searched, outcome) =
+                lagrange::bound_beside(m, relief, opts.effort.as_ref(), deadline, || {
+                    search(m, &guide, opts, until, start_values)
+                });
+            let searched = searched?;
+            if let Some(out) = outcome {
+                say_lagrangian(&out);
+                stopped_bound = raised(stopped_bound, out.bound);
+                multipliers = Some(out.multipliers);
+            }
+            searched
+        }
+        None => search(m, &guide, opts, until, start_values)?,
+    };
     let known = rel.as_ref().and_then(|r| {
         Some(KnownRelaxation {
             objective: r.objective,
@@ -1401,8 +1495,9 @@ mod without_relaxation {
     use super::*;
 
     /// A search told its relaxation ran out of time (nothing from a second core either) builds
-    /// the relief plan and the Lagrangian bound in turn and searches from there: its plan is no
-    /// dearer than the relief plan and its bound positive and no higher than the plan. (On a
+    /// the relief plan, and the Lagrangian bound beside the search (two cores) or before it (one),
+    /// and searches from the relief plan: its plan is no dearer than the relief plan, its bound
+    /// positive and no higher than the plan, and the Lagrangian's multipliers come back. (On a
     /// model this small the search's own last MIP also proves a bound and finds a plan, so this
     /// checks the path, not the gain: that is measured on gen-XL, docs/performance.md.)
     #[test]
@@ -1422,10 +1517,29 @@ mod without_relaxation {
         let stopped = Stopped {
             bound: None,
             why: "told so by the test".into(),
+            not_tried: true,
             beside: None,
         };
         let r = solve_rotation_from(&m, &opts, Some((Err(stopped), 0.0)), false).expect("a plan");
         assert!(r.solver_objective <= objective(&m.lp, &relief) * (1.0 + 1e-9));
         assert!(r.bound > 0.0 && r.bound <= r.solver_objective);
+        assert!(
+            r.multipliers.is_some(),
+            "no Lagrangian multipliers came back"
+        );
+    }
+
+    /// The rule that skips a relaxation, worked by hand at 2 s × (millions of nonzeros)² and a
+    /// margin of 1.25: gen-XL's rotation model (10,278,750 nonzeros) needs about
+    /// 2 × 10.28² = 211 s, far more than 1.25 × the 40.8 s a one-minute run gives it;
+    /// frontline-100k's (4,019,546) about 32.3 s, within 1.25 × 40.8 = 51 s, and within the
+    /// 1.25 × 27 = 33.75 s of a 40 s limit, but not the 1.25 × 23 = 28.75 s of a 35 s one.
+    #[test]
+    fn only_a_relaxation_that_cannot_finish_is_skipped() {
+        let gen_xl = hopeless_relaxation(10_278_750, 40.8).expect("gen-XL skipped");
+        assert!((gen_xl - 211.3).abs() < 0.1, "{gen_xl}");
+        assert_eq!(hopeless_relaxation(4_019_546, 40.8), None);
+        assert_eq!(hopeless_relaxation(4_019_546, 27.0), None);
+        assert!(hopeless_relaxation(4_019_546, 23.0).is_some());
     }
 }
