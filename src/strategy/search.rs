@@ -339,10 +339,10 @@ pub struct Relaxation {
 pub const CUMULATIVE_FROM_NONZEROS: usize = 3_000_000;
 
 /// The interior point's seconds on a rotation relaxation of `nonzeros`, on this project's
-/// machine: about 2 s × (millions of nonzeros)². Measured (docs/performance.md, "Skipping a
-/// relaxation that cannot finish"): 1.2–1.6 s × on frontline-100k, 1.9–2.0 on gen-L, 2.3 on
-/// gen-XL-N15, 2.9 on gen-XL-S30, 1.4–2.2 on gen-XL: rows and structure matter too, so this is
-/// only a rough guide, used with a margin.
+/// machine: about 2 s × (millions of nonzeros)². Measured (docs/performance.md, "A relaxation
+/// that cannot finish is not started"): 2.1 s × on frontline-100k, 1.9–2.0 on gen-L, 2.3 on
+/// gen-XL-N15, 2.9 on gen-XL-S30, 1.9 on gen-XL: rows and structure matter too, so this is only
+/// a rough guide, used with a margin.
 fn interior_point_seconds(nonzeros: usize) -> f64 {
     let millions = nonzeros as f64 / 1e6;
     IPM_SECONDS_PER_MILLION_SQUARED * millions * millions
@@ -359,8 +359,8 @@ const IPM_SECONDS_PER_MILLION_SQUARED: f64 = 2.0;
 /// A relaxation is not tried when [`interior_point_seconds`] exceeds its time by this factor:
 /// it would run out of time and leave the search only the reserve, where the search from the
 /// relief plan with the Lagrangian bound beside it gets the whole time (gen-XL at 60 s: gap
-/// 20.7 % → 15 %). The margin keeps frontline-100k (about 32 s estimated, 20–25 s measured)
-/// relaxing down to a 40 s limit.
+/// 20.7 % → 15 %). frontline-100k (about 32 s estimated, 34 s measured) relaxes from a limit of
+/// about 40 s up (its share there: 27 s).
 const HOPELESS_RELAXATION_MARGIN: f64 = 1.25;
 
 /// Solves the rotation model's LP relaxation within `seconds`: dual simplex on the written-out
@@ -1206,13 +1206,17 @@ pub fn solve_rotation_from(
         .max(stats.proven_bound.unwrap_or(f64::NEG_INFINITY))
         .min(best.objective);
     let gap = relative_gap(best.objective, bound);
+    let against = if bound > 0.0 {
+        format!("gap {:.2} %", 100.0 * gap)
+    } else {
+        "no bound yet".to_string()
+    };
     say(
         format!(
-            "heuristic: {} restricted MIPs, {} improvements: objective {:.0}, gap {:.2} % ({:.1} s)",
+            "heuristic: {} restricted MIPs, {} improvements: objective {:.0}, {against} ({:.1} s)",
             stats.restricted_mips,
             stats.improvements,
             best.objective,
-            100.0 * gap,
             started.elapsed().as_secs_f64()
         ),
         serde_json::json!({"event": "heuristic", "step": "done", "objective": best.objective, "bound": bound,
