@@ -338,11 +338,20 @@ pub struct Relaxation {
 /// docs/performance.md#measurements-behind-constants-in-the-code).
 pub const CUMULATIVE_FROM_NONZEROS: usize = 3_000_000;
 
-/// The interior point's seconds on a rotation relaxation of `nonzeros`, on this project's
-/// machine: about 2 s × (millions of nonzeros)². Measured (docs/performance.md, "A relaxation
-/// that cannot finish is not started"): 2.1 s × on frontline-100k, 1.9–2.0 on gen-L, 2.3 on
-/// gen-XL-N15, 2.9 on gen-XL-S30, 1.9 on gen-XL: rows and structure matter too, so this is only
-/// a rough guide, used with a margin.
+/// Seconds the interior point takes on a rotation relaxation, per (million nonzeros)², on this
+/// project's machine: fitted to five scenarios (docs/performance.md, "A relaxation that cannot
+/// finish is not started"). Rows and structure matter too, so it is a rough guide, used with
+/// [`HOPELESS_RELAXATION_MARGIN`].
+const IPM_SECONDS_PER_MILLION_SQUARED: f64 = 2.0;
+
+/// A relaxation is not started when its estimated time exceeds its share by this factor: it
+/// would be stopped by its limit and leave the search only the reserve, where the search from
+/// the relief plan, with the Lagrangian bound beside it, has the whole share. The margin keeps
+/// every relaxation measured that can finish in its share (frontline-100k from a limit of about
+/// 40 s) from being skipped.
+const HOPELESS_RELAXATION_MARGIN: f64 = 1.25;
+
+/// The interior point's estimated seconds on a rotation relaxation of `nonzeros`.
 fn interior_point_seconds(nonzeros: usize) -> f64 {
     let millions = nonzeros as f64 / 1e6;
     IPM_SECONDS_PER_MILLION_SQUARED * millions * millions
@@ -354,14 +363,6 @@ fn hopeless_relaxation(nonzeros: usize, seconds: f64) -> Option<f64> {
     let needs = interior_point_seconds(nonzeros);
     (needs > HOPELESS_RELAXATION_MARGIN * seconds).then_some(needs)
 }
-const IPM_SECONDS_PER_MILLION_SQUARED: f64 = 2.0;
-
-/// A relaxation is not tried when [`interior_point_seconds`] exceeds its time by this factor:
-/// it would run out of time and leave the search only the reserve, where the search from the
-/// relief plan with the Lagrangian bound beside it gets the whole time (gen-XL at 60 s: gap
-/// 20.7 % → 15 %). frontline-100k (about 32 s estimated, 34 s measured) relaxes from a limit of
-/// about 40 s up (its share there: 27 s).
-const HOPELESS_RELAXATION_MARGIN: f64 = 1.25;
 
 /// Solves the rotation model's LP relaxation within `seconds`: dual simplex on the written-out
 /// form, or interior point on its cumulative form when that is large, or on the aggregated form.
@@ -369,8 +370,8 @@ pub fn relax(m: &Model, opts: &SolveOptions, seconds: f64) -> Result<Relaxation,
     relax_lp(&m.lp, m.form, opts, seconds)
 }
 
-/// A relaxation stopped by its limit: the bound its last iterate proves, if any
-/// ([`crate::solve::dual_bound`]), and why it stopped.
+/// A relaxation stopped by its limit, or not started because it could not finish: the bound
+/// its last iterate proves, if any ([`crate::solve::dual_bound`]), and why.
 #[derive(Debug, Clone)]
 pub struct Stopped {
     pub bound: Option<f64>,
@@ -1032,9 +1033,10 @@ pub fn relaxation_seconds(seconds: f64) -> f64 {
     seconds - reserve
 }
 
-/// Without a relaxation and nothing from a second core ([`lagrange::beside`]: one core, or a
-/// relaxation by simplex that ran out of time), the relief plan and the Lagrangian bound on this
-/// thread, in shares of the time left (under an effort, the bound's count of iterations).
+/// Without a relaxation on a machine with one core, the relief plan and the Lagrangian bound on
+/// this thread before the search, in shares of the time left (under an effort, the bound's
+/// count of iterations). With two they are built beside the relaxation ([`lagrange::beside`])
+/// or beside the search ([`lagrange::bound_beside`]).
 fn relief_and_bound_in_turn(m: &Model, opts: &SolveOptions, deadline: Instant) -> lagrange::Beside {
     let now = Instant::now();
     let left = deadline.saturating_duration_since(now);
