@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # rotaplan benchmarks (`make bench`): solves a ladder of generated sizes and the coalition
 # scenarios, and prints per run the model size, load/build/solve/write times, peak memory,
-# status and gap. Results go to bench/results/<UTC date-time>.csv and bench/results/latest.csv,
-# so a run can be compared with the last one (the previous latest.csv is kept as previous.csv).
+# status and gap. Results go to bench/results/<UTC date-time>.csv and bench/results/latest.csv
+# (one row per run, the newest: a partial run replaces only its own rows), so a run can be
+# compared with the last one (the previous latest.csv is kept as previous.csv).
 #
 # Environment: BENCH_TIME_LIMIT (seconds per solve, default 60), BENCH_QUICK=1 (small ladder only),
 # BENCH_NO_XL=1 (no 30-nation steps),
@@ -117,9 +118,20 @@ if [ "${BENCH_ROLLING:-0}" = only ]; then
   echo "results: $out (also bench/results/rolling-latest.csv)"
   exit 0
 fi
-[ -f bench/results/latest.csv ] && cp bench/results/latest.csv bench/results/previous.csv
-cp "$out" bench/results/latest.csv
-echo "results: $out (also bench/results/latest.csv)"
+if [ -f bench/results/latest.csv ]; then
+  cp bench/results/latest.csv bench/results/previous.csv
+  # latest.csv keeps one row per run, the newest: a partial run (BENCH_ONLY, BENCH_NO_XL, …)
+  # replaces its own rows in place and keeps the others from before.
+  awk -F, 'NR == FNR { if (FNR > 1) { row[$1] = $0; order[++n] = $1 } next }
+           FNR == 1 { print; next }
+           { if ($1 in row) { print row[$1]; done[$1] = 1 } else print }
+           END { for (i = 1; i <= n; i++) if (!(order[i] in done)) print row[order[i]] }' \
+    "$out" bench/results/previous.csv > "$WORK/latest.csv"
+  cp "$WORK/latest.csv" bench/results/latest.csv
+else
+  cp "$out" bench/results/latest.csv
+fi
+echo "results: $out (also bench/results/latest.csv, one row per run, the newest)"
 if [ -f bench/results/previous.csv ]; then
   echo "solve time against the previous run (ms):"
   join -t, -j1 <(tail -n +2 bench/results/previous.csv | cut -d, -f1,10 | sort) <(tail -n +2 "$out" | cut -d, -f1,10 | sort) \
