@@ -629,6 +629,20 @@ fn partitions(m: &Model) -> Vec<Partition> {
     ]
 }
 
+/// Which groups of `part` hold a tour start free to move. Only those make a neighbourhood: the
+/// others (a site-role with shortfall but no tour possible, or only pinned tours) would each
+/// cost a restricted model's build for nothing (docs/performance.md, "Neighbourhoods with
+/// nothing to move").
+fn movable(lp: &Lp, part: &Partition) -> Vec<bool> {
+    let mut any = vec![false; part.len];
+    for c in 0..lp.num_cols() {
+        if let (Var::Tour { .. }, Some(g)) = (lp.var[c], part.of[c]) {
+            any[g] |= lp.col_lo[c] < lp.col_hi[c];
+        }
+    }
+    any
+}
+
 /// How the search went.
 #[derive(Debug, Clone, Default)]
 pub struct SearchStats {
@@ -871,8 +885,9 @@ pub fn search(
     }
 
     let parts = partitions(m);
+    let movable: Vec<Vec<bool>> = parts.iter().map(|part| movable(lp, part)).collect();
     // Groups per block, per partition; a partition is exhausted once a round over it with half
-    // its groups in a block brought nothing (the whole problem is the last step, below).
+    // its movable groups in a block brought nothing (the whole problem is the last step, below).
     let mut block: Vec<usize> = vec![1; parts.len()];
     let mut exhausted = vec![false; parts.len()];
     let per_block = (BLOCK_SHARE * total).max(2.0);
@@ -882,7 +897,7 @@ pub fn search(
         let which = round % parts.len();
         round += 1;
         let part = &parts[which];
-        if exhausted[which] || part.len == 0 {
+        if exhausted[which] || !movable[which].contains(&true) {
             exhausted[which] = true;
             continue;
         }
@@ -892,9 +907,9 @@ pub fn search(
                 excess[g] += lp.cost[c] * (best.values[c] - rel.values[c]);
             }
         }
-        let mut order: Vec<usize> = (0..part.len).collect();
+        let mut order: Vec<usize> = (0..part.len).filter(|&g| movable[which][g]).collect();
         order.sort_by(|&a, &b| excess[b].total_cmp(&excess[a]).then(a.cmp(&b)));
-        let k = block[which].min(part.len);
+        let k = block[which].min(order.len());
         let mut improved = false;
         for chunk in order.chunks(k) {
             if !pace.may_start(0.5) || done(&best) {
@@ -940,7 +955,7 @@ pub fn search(
             }
         }
         if !improved {
-            let cap = part.len.div_ceil(2);
+            let cap = order.len().div_ceil(2);
             if k >= cap {
                 exhausted[which] = true;
             } else {
@@ -1486,6 +1501,22 @@ mod tests {
         let solved = solve_rotation(&m, &opts).expect("solve");
         assert!((solved.solver_objective - 1000.0).abs() < 1e-6);
         assert!(solved.bound >= 500.0 - 1e-6 && solved.bound <= 1000.0 + 1e-6);
+    }
+
+    /// Group 0 holds a tour start free between 0 and 3; group 1 only a pinned one (1 ≤ x ≤ 1);
+    /// group 2 only a shortfall: only group 0 is a neighbourhood.
+    #[test]
+    fn only_groups_with_a_free_tour_start_are_searched() {
+        let mut lp = Lp::new();
+        let free = lp.col(Var::Tour { triple: 0, t: 0 }, 0.0, 3.0, 1.0, true);
+        let pinned = lp.col(Var::Tour { triple: 1, t: 0 }, 1.0, 1.0, 1.0, true);
+        let short = lp.col(Var::Short { req: 0, t: 0 }, 0.0, 5.0, 9.0, false);
+        let mut of = vec![None; lp.num_cols()];
+        of[free as usize] = Some(0);
+        of[pinned as usize] = Some(1);
+        of[short as usize] = Some(2);
+        let part = Partition::new("site-role", of);
+        assert_eq!(movable(&lp, &part), vec![true, false, false]);
     }
 
     #[test]
