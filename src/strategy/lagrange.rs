@@ -318,15 +318,30 @@ pub fn beside<T: Send>(
     deadline: Instant,
     relaxation: impl FnOnce() -> T + Send,
 ) -> (T, Beside) {
+    on_both_cores(
+        effort,
+        |stop| relief_and_bound(m, deadline, deadline, effort, Some(stop)),
+        relaxation,
+    )
+}
+
+/// Runs `work` on this thread while `second` runs on another, told to stop (through the flag
+/// it is given) once `work` returns, unless under an effort, where it runs its own count so
+/// that the same inputs give the same result. A panic on the second thread loses only what it
+/// would have found (the default), never `work`'s result.
+fn on_both_cores<T: Send, S: Send + Default>(
+    effort: Option<&Effort>,
+    second: impl FnOnce(&AtomicBool) -> S + Send,
+    work: impl FnOnce() -> T + Send,
+) -> (T, S) {
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        let second = scope.spawn(|| relief_and_bound(m, deadline, deadline, effort, Some(&stop)));
-        let out = relaxation();
+        let found = scope.spawn(|| second(&stop));
+        let out = work();
         if effort.is_none() {
             stop.store(true, AtomicOrdering::Relaxed);
         }
-        // A panic on the second thread loses only its bound, never the relaxation.
-        (out, second.join().unwrap_or_default())
+        (out, found.join().unwrap_or_default())
     })
 }
 
@@ -358,16 +373,11 @@ pub fn bound_beside<T: Send>(
     deadline: Instant,
     work: impl FnOnce() -> T + Send,
 ) -> (T, Option<Outcome>) {
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| bound_below(m, relief, deadline, effort, Some(&stop)));
-        let out = work();
-        if effort.is_none() {
-            stop.store(true, AtomicOrdering::Relaxed);
-        }
-        // A panic on the second thread loses only its bound, never the work.
-        (out, second.join().ok().flatten())
-    })
+    on_both_cores(
+        effort,
+        |stop| bound_below(m, relief, deadline, effort, Some(stop)),
+        work,
+    )
 }
 
 /// The Lagrangian bound aimed at the plan `x` (Polyak's target: its cost), until `until` or
