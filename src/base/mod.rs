@@ -1,8 +1,9 @@
-//! What every layer above may use: diagnostics, the error type, progress, signals and the text
-//! of numbers and CSV cells. Imports nothing else of rotaplan.
+//! What every layer above may use: diagnostics, the error type, progress, signals, the cores a
+//! run may use and the text of numbers and CSV cells. Imports nothing else of rotaplan.
 
 pub mod budget;
 pub mod cellsafe;
+pub mod cores;
 pub mod diag;
 pub mod effort;
 pub mod error;

@@ -525,6 +525,9 @@ pub fn run(args: &BatchArgs) -> i32 {
     let model_gb = args
         .max_model_gb
         .or_else(|| crate::model::size::machine_gb().map(|g| g / n_jobs as f64));
+    // And its cores: a child told it has one does not start the work it would do beside HiGHS
+    // on a second core (`base::cores`), which would only slow its neighbours.
+    let cores = (std::thread::available_parallelism().map_or(1, |n| n.get()) / n_jobs).max(1);
     let started = Instant::now();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -539,7 +542,7 @@ pub fn run(args: &BatchArgs) -> i32 {
                 }
                 let job = &jobs[mine[i]];
                 let row = match &exe {
-                    Ok(exe) => run_one(exe, args, job, model_gb),
+                    Ok(exe) => run_one(exe, args, job, model_gb, cores),
                     Err(e) => failed_row(
                         job,
                         "failed",
@@ -658,7 +661,7 @@ fn terminate(pid: u32) {
 }
 
 /// Runs one variant in a child process and reads what it wrote.
-fn run_one(exe: &Path, args: &BatchArgs, job: &Job, model_gb: Option<f64>) -> Row {
+fn run_one(exe: &Path, args: &BatchArgs, job: &Job, model_gb: Option<f64>, cores: usize) -> Row {
     let vdir = args.out.join(&job.name);
     let plan = vdir.join("plan");
     let log_path = vdir.join("solve.log");
@@ -701,7 +704,8 @@ fn run_one(exe: &Path, args: &BatchArgs, job: &Job, model_gb: Option<f64>) -> Ro
         .arg(vdir.join("scenario"))
         .arg("--out")
         .arg(&plan)
-        .args(["--threads", "1", "--quiet"]);
+        .args(["--threads", "1", "--quiet"])
+        .env(crate::base::cores::ENV, cores.to_string());
     if let Some(m) = &args.mode {
         cmd.args(["--mode", m]);
     }

@@ -445,9 +445,10 @@ fn raised(bound: Option<f64>, b: f64) -> Option<f64> {
     }
 }
 
-/// The machine's cores: with two, the Lagrangian bound runs beside HiGHS.
+/// The cores this run may use ([`crate::base::cores`]): with two, the Lagrangian bound runs
+/// beside HiGHS.
 fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    crate::base::cores::available()
 }
 
 /// [`relax_lp`], or the bound a stopped interior point proves ([`relax_or_bound`]).
