@@ -505,7 +505,7 @@ pub fn run(args: &BatchArgs) -> i32 {
     let n_jobs = args
         .jobs
         .map(|j| j as usize)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(crate::base::cores::available)
         .min(mine.len())
         .max(1);
     if json {
@@ -527,7 +527,7 @@ pub fn run(args: &BatchArgs) -> i32 {
         .or_else(|| crate::model::size::machine_gb().map(|g| g / n_jobs as f64));
     // And its cores: a child told it has one does not start the work it would do beside HiGHS
     // on a second core (`base::cores`), which would only slow its neighbours.
-    let cores = (std::thread::available_parallelism().map_or(1, |n| n.get()) / n_jobs).max(1);
+    let cores = (crate::base::cores::available() / n_jobs).max(1);
     let started = Instant::now();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
