@@ -17,7 +17,7 @@ use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
 use crate::solve::dual_bound::{self, LpEnd};
-use crate::solve::{relative_gap, KnownRelaxation, SolveOptions, Solved, Status};
+use crate::solve::{relative_gap, KnownRelaxation, Presolve, SolveOptions, Solved, Status};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -663,6 +663,7 @@ fn restricted_mip(
     hi: &[f64],
     start: &Incumbent,
     opts: &SolveOptions,
+    presolve: Presolve,
 ) -> Result<Option<(Incumbent, Status)>, Error> {
     let rs = Restricted::new(lp, lo, hi);
     if rs.lp.num_integer() == 0 {
@@ -673,7 +674,7 @@ fn restricted_mip(
     // (docs/performance.md#strategies). Its known fault, a start returned as "optimal" with a
     // wrong objective, costs at most this neighbourhood: the values are re-checked below and no
     // bound is taken from here.
-    let r = match crate::solve::solve_from(&rs.lp, opts, &first, true) {
+    let r = match crate::solve::solve_from(&rs.lp, opts, &first, presolve) {
         Ok(r) => r,
         Err(Error::Interrupted) => return Err(Error::Interrupted),
         Err(_) => return Ok(None),
@@ -883,7 +884,11 @@ pub fn search(
         stats.restricted_mips += 1;
         pace.count_one();
         let seconds = pace.seconds((NEAR_SHARE * total).max(2.0));
-        if let Some((x, _)) = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))? {
+        // Full presolve here: with the light one this wide neighbourhood came out far worse
+        // on coalition-30k (docs/performance.md, "Light presolve for the neighbourhoods").
+        if let Some((x, _)) =
+            restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds), Presolve::Full)?
+        {
             if x.objective < best.objective {
                 best = x;
                 stats.improvements += 1;
@@ -938,7 +943,8 @@ pub fn search(
             stats.restricted_mips += 1;
             pace.count_one();
             let seconds = pace.seconds(per_block);
-            let mut found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))?;
+            let mut found =
+                restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds), Presolve::Light)?;
             let better = |f: &Option<(Incumbent, Status)>| {
                 f.as_ref().is_some_and(|(x, _)| {
                     x.objective < best.objective - 1e-9 * best.objective.abs()
@@ -949,7 +955,7 @@ pub fn search(
                 stats.restricted_mips += 1;
                 pace.count_one();
                 let seconds = pace.seconds(RETRY_SHARE * per_block);
-                found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))?;
+                found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds), Presolve::Light)?;
             }
             if let Some((x, _)) = found {
                 if x.objective < best.objective - 1e-9 * best.objective.abs() {
@@ -994,7 +1000,7 @@ pub fn search(
     if let Some(last_opts) = last {
         stats.restricted_mips += 1;
         // Presolve off: the bound of this solve is used.
-        let r = crate::solve::solve_from(lp, &last_opts, &best.values, false);
+        let r = crate::solve::solve_from(lp, &last_opts, &best.values, Presolve::Off);
         match r {
             Ok(r) => {
                 let x = cleaned(lp, r.values);
