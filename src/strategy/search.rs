@@ -700,7 +700,8 @@ const BLOCK_SHARE: f64 = 0.1;
 /// The second try of a neighbourhood its share stopped, in shares. Three, not two: the one
 /// neighbourhood coalition-30k's minute hinges on (air policing at Łask) needs nearly all of a
 /// second try at twice the share, which found its plan in about half the runs; three times
-/// found it in every run measured (docs/performance.md, "The bench on a slower morning").
+/// found it in every run measured (docs/performance.md, "The bench on a slower morning"; measured
+/// with full presolve in the neighbourhoods, before their light one).
 const RETRY_SHARE: f64 = 3.0;
 
 /// When a search stops: at `deadline` in a run bounded by time; under an effort after `mips`
