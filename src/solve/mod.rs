@@ -634,32 +634,19 @@ fn write_mps(model: &mut highs::Model, req: &MpsRequest) -> Result<(), Error> {
     Ok(())
 }
 
-/// How much HiGHS presolves a MIP started from an incumbent ([`solve_from`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presolve {
-    /// None: the solve's `bound` is then HiGHS's proven bound for the model as given.
-    Off,
-    /// HiGHS's full presolve.
-    Full,
-    /// HiGHS's light presolve (`presolve_mode` 2): for the search's small neighbourhoods, where
-    /// the full one took half of a neighbourhood's share (docs/performance.md, "Light presolve
-    /// for the neighbourhoods").
-    Light,
-}
-
 /// A MIP solve like [`solve`] (same options, text log and interrupt handling) that hands HiGHS
 /// a first incumbent: `start`, one value per column, feasible for `lp`. Used by the rotation
 /// heuristic (`crate::strategy::search`), whose incumbents are always feasible.
 ///
-/// With presolve, HiGHS 1.16 has been seen to return a start as "optimal" with a wrong
+/// With `presolve`, HiGHS 1.16 has been seen to return a start as "optimal" with a wrong
 /// objective (docs/performance.md#tried-and-dropped): callers that turn it on check the returned values (rows and
-/// objective) themselves and must not use `bound`. With [`Presolve::Off`] `bound` is HiGHS's
-/// proven bound for `lp` as given.
+/// objective) themselves and must not use `bound`. With presolve off `bound` is HiGHS's proven
+/// bound for `lp` as given.
 pub fn solve_from(
     lp: &Lp,
     opts: &SolveOptions,
     start: &[f64],
-    presolve: Presolve,
+    presolve: bool,
 ) -> Result<Solved, Error> {
     let started = Instant::now();
     if lp.num_cols() == 0 || start.len() != lp.num_cols() {
@@ -673,20 +660,8 @@ pub fn solve_from(
     };
     apply_options(&mut model, &mip_opts, true)?;
     model
-        .try_set_option(
-            "presolve",
-            if presolve == Presolve::Off {
-                "off"
-            } else {
-                "on"
-            },
-        )
+        .try_set_option("presolve", if presolve { "on" } else { "off" })
         .map_err(|e| Error::Other(format!("HiGHS option presolve: {e:?}")))?;
-    if presolve == Presolve::Light {
-        model
-            .try_set_option("presolve_mode", 2)
-            .map_err(|e| Error::Other(format!("HiGHS option presolve_mode: {e:?}")))?;
-    }
     model
         .try_set_solution(Some(start), None, None, None)
         .map_err(|e| Error::Other(format!("HiGHS refused the start: {e:?}")))?;

@@ -17,7 +17,7 @@ use crate::model::lp::{Lp, RowKind, Var};
 use crate::model::{Formulation, Model};
 use crate::scenario::Mode;
 use crate::solve::dual_bound::{self, LpEnd};
-use crate::solve::{relative_gap, KnownRelaxation, Presolve, SolveOptions, Solved, Status};
+use crate::solve::{relative_gap, KnownRelaxation, SolveOptions, Solved, Status};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -663,7 +663,6 @@ fn restricted_mip(
     hi: &[f64],
     start: &Incumbent,
     opts: &SolveOptions,
-    presolve: Presolve,
 ) -> Result<Option<(Incumbent, Status)>, Error> {
     let rs = Restricted::new(lp, lo, hi);
     if rs.lp.num_integer() == 0 {
@@ -674,7 +673,7 @@ fn restricted_mip(
     // (docs/performance.md#strategies). Its known fault, a start returned as "optimal" with a
     // wrong objective, costs at most this neighbourhood: the values are re-checked below and no
     // bound is taken from here.
-    let r = match crate::solve::solve_from(&rs.lp, opts, &first, presolve) {
+    let r = match crate::solve::solve_from(&rs.lp, opts, &first, true) {
         Ok(r) => r,
         Err(Error::Interrupted) => return Err(Error::Interrupted),
         Err(_) => return Ok(None),
@@ -700,8 +699,7 @@ const BLOCK_SHARE: f64 = 0.1;
 /// The second try of a neighbourhood its share stopped, in shares. Three, not two: the one
 /// neighbourhood coalition-30k's minute hinges on (air policing at Łask) needs nearly all of a
 /// second try at twice the share, which found its plan in about half the runs; three times
-/// found it in every run measured (docs/performance.md, "The bench on a slower morning"; measured
-/// with full presolve in the neighbourhoods, before their light one).
+/// found it in every run measured (docs/performance.md, "The bench on a slower morning").
 const RETRY_SHARE: f64 = 3.0;
 
 /// When a search stops: at `deadline` in a run bounded by time; under an effort after `mips`
@@ -885,11 +883,7 @@ pub fn search(
         stats.restricted_mips += 1;
         pace.count_one();
         let seconds = pace.seconds((NEAR_SHARE * total).max(2.0));
-        // Full presolve here: with the light one this wide neighbourhood came out far worse
-        // on coalition-30k (docs/performance.md, "Light presolve for the neighbourhoods").
-        if let Some((x, _)) =
-            restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds), Presolve::Full)?
-        {
+        if let Some((x, _)) = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))? {
             if x.objective < best.objective {
                 best = x;
                 stats.improvements += 1;
@@ -944,8 +938,7 @@ pub fn search(
             stats.restricted_mips += 1;
             pace.count_one();
             let seconds = pace.seconds(per_block);
-            let mut found =
-                restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds), Presolve::Light)?;
+            let mut found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))?;
             let better = |f: &Option<(Incumbent, Status)>| {
                 f.as_ref().is_some_and(|(x, _)| {
                     x.objective < best.objective - 1e-9 * best.objective.abs()
@@ -956,7 +949,7 @@ pub fn search(
                 stats.restricted_mips += 1;
                 pace.count_one();
                 let seconds = pace.seconds(RETRY_SHARE * per_block);
-                found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds), Presolve::Light)?;
+                found = restricted_mip(lp, &lo, &hi, &best, &sub_opts(seconds))?;
             }
             if let Some((x, _)) = found {
                 if x.objective < best.objective - 1e-9 * best.objective.abs() {
@@ -1001,7 +994,7 @@ pub fn search(
     if let Some(last_opts) = last {
         stats.restricted_mips += 1;
         // Presolve off: the bound of this solve is used.
-        let r = crate::solve::solve_from(lp, &last_opts, &best.values, Presolve::Off);
+        let r = crate::solve::solve_from(lp, &last_opts, &best.values, false);
         match r {
             Ok(r) => {
                 let x = cleaned(lp, r.values);
